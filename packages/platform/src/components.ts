@@ -1,0 +1,8 @@
+/**
+ * Dapr component names, defined once. Every profile under components/ declares components
+ * with these names, so services never change when a platform team swaps a backend.
+ */
+export const components = {
+  pubsub: 'pubsub',
+  state: 'statestore',
+} as const;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Settings every service shares; a service extends this schema with its own keys. */
+export const baseConfigSchema = z.object({
+  SERVICE_NAME: z.string().min(1),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535),
+  DAPR_GRPC_PORT: z.coerce.number().int().min(1).max(65535),
+  /** Sent by the app to its sidecar (daprd checks it when set). */
+  DAPR_API_TOKEN: z.string().min(16).optional(),
+  /** Sent by the sidecar to the app; the app refuses Dapr-facing calls without it. */
+  APP_API_TOKEN: z.string().min(16).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once, at start-up; nothing else in a service reads process.env. */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.infer<S>> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze(parsed.data);
+}

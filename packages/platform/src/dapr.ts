@@ -1,0 +1,137 @@
+/**
+ * A thin client for the sidecar's HTTP API. Unlike the SDK's HTTP client it throws on every
+ * failure (the SDK returns {error} from publish and save) and exposes state ETags.
+ */
+export class DaprError extends Error {
+  override name = 'DaprError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A first-write-wins save or delete lost the race: someone changed the key since it was read. */
+export class EtagMismatchError extends DaprError {
+  override name = 'EtagMismatchError';
+}
+
+export interface DaprClientOptions {
+  httpPort: number;
+  apiToken?: string | undefined;
+  host?: string;
+  timeoutMs?: number;
+}
+
+export interface InvokeOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface InvokeResult {
+  status: number;
+  body: unknown;
+}
+
+export interface StateItem<T> {
+  key: string;
+  value: T;
+  etag?: string;
+  /** Refuse the write when the key changed since `etag` was read (or exists, without etag). */
+  firstWrite?: boolean;
+  ttlSeconds?: number;
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function createDaprClient(options: DaprClientOptions) {
+  const base = `http://${options.host ?? '127.0.0.1'}:${options.httpPort}`;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (options.apiToken) headers.set('dapr-api-token', options.apiToken);
+    if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return fetch(`${base}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+  }
+
+  async function expectOk(res: Response, what: string): Promise<unknown> {
+    const body = await readBody(res);
+    if (res.ok) return body;
+    const ErrorType = res.status === 409 ? EtagMismatchError : DaprError;
+    throw new ErrorType(`${what} failed with ${res.status}`, res.status, body);
+  }
+
+  return {
+    /** Calls another app's route through both sidecars; any status comes back as it was sent. */
+    async invokeRaw(appId: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult> {
+      const res = await call(`/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
+        method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+        headers: opts.headers ?? {},
+        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      });
+      return { status: res.status, body: await readBody(res) };
+    },
+
+    async invoke<T>(appId: string, path: string, opts: InvokeOptions = {}): Promise<T> {
+      const result = await this.invokeRaw(appId, path, opts);
+      if (result.status >= 300) {
+        throw new DaprError(`invoke ${appId}/${path} failed with ${result.status}`, result.status, result.body);
+      }
+      return result.body as T;
+    },
+
+    async publish(pubsub: string, topic: string, data: unknown, opts: { partitionKey?: string } = {}): Promise<void> {
+      const query = opts.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(opts.partitionKey)}` : '';
+      const res = await call(`/v1.0/publish/${pubsub}/${encodeURIComponent(topic)}${query}`, {
+        method: 'POST',
+        body: JSON.stringify(data),
+      });
+      await expectOk(res, `publish ${topic}`);
+    },
+
+    async getState<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {
+      const res = await call(`/v1.0/state/${store}/${encodeURIComponent(key)}?consistency=strong`);
+      if (res.status === 204) return undefined;
+      const value = (await expectOk(res, `get state ${key}`)) as T;
+      return { value, etag: res.headers.get('etag') ?? '' };
+    },
+
+    async saveState<T>(store: string, items: StateItem<T>[]): Promise<void> {
+      const body = items.map((item) => ({
+        key: item.key,
+        value: item.value,
+        ...(item.etag === undefined ? {} : { etag: item.etag }),
+        ...(item.ttlSeconds === undefined ? {} : { metadata: { ttlInSeconds: String(item.ttlSeconds) } }),
+        options: { concurrency: item.firstWrite ? 'first-write' : 'last-write', consistency: 'strong' },
+      }));
+      await expectOk(await call(`/v1.0/state/${store}`, { method: 'POST', body: JSON.stringify(body) }), 'save state');
+    },
+
+    async deleteState(store: string, key: string, etag?: string): Promise<void> {
+      const headers: Record<string, string> = etag ? { 'if-match': etag } : {};
+      const query = etag ? '?concurrency=first-write' : '';
+      const res = await call(`/v1.0/state/${store}/${encodeURIComponent(key)}${query}`, { method: 'DELETE', headers });
+      await expectOk(res, `delete state ${key}`);
+    },
+
+    /** Resolves when the sidecar is up and its components are initialised. */
+    async healthz(): Promise<void> {
+      const res = await call('/v1.0/healthz/outbound', { signal: AbortSignal.timeout(2000) });
+      if (res.status >= 300) throw new DaprError(`sidecar not healthy (${res.status})`, res.status, undefined);
+    },
+  };
+}
+
+export type DaprClient = ReturnType<typeof createDaprClient>;

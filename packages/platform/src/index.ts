@@ -1,0 +1,20 @@
+export { requireSidecar } from './app-token.ts';
+export { components } from './components.ts';
+export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from './config.ts';
+export {
+  createDaprClient,
+  type DaprClient,
+  DaprError,
+  EtagMismatchError,
+  type InvokeResult,
+  type StateItem,
+} from './dapr.ts';
+export { createDatabase, migrateToLatest, pingDatabase } from './db.ts';
+export { AppError, conflict, type ErrorCode, errorMiddleware, forbidden, notFound, unauthorized } from './errors.ts';
+export { mountHealth, type ReadinessCheck } from './health.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { createHttpMetrics } from './metrics.ts';
+export { closeServer, createApp, listen, onShutdown } from './server.ts';
+export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
+export { inUseCase } from './tracing.ts';
+export { parseInput } from './validate.ts';

@@ -1,0 +1,45 @@
+import type { Context, Next } from 'koa';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface HttpMetrics {
+  registry: Registry;
+  middleware: (ctx: Context, next: Next) => Promise<void>;
+}
+
+/** The route pattern (`/notes/:id`), never the raw path, so label cardinality stays bounded. */
+function endpointOf(ctx: Context): string {
+  const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+  if (typeof matched === 'string') return matched;
+  return 'unmatched';
+}
+
+export function createHttpMetrics(service: string): HttpMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests handled, by method, route pattern and status',
+    labelNames: ['method', 'endpoint', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by method and route pattern',
+    labelNames: ['method', 'endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const middleware = async (ctx: Context, next: Next): Promise<void> => {
+    const stop = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const endpoint = endpointOf(ctx);
+      const seconds = Number(process.hrtime.bigint() - stop) / 1e9;
+      requests.inc({ method: ctx.method, endpoint, status: String(ctx.status) });
+      duration.observe({ method: ctx.method, endpoint }, seconds);
+    }
+  };
+  return { registry, middleware };
+}

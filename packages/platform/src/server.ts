@@ -1,0 +1,81 @@
+import type { Server } from 'node:http';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { errorMiddleware } from './errors.ts';
+import { mountHealth, type ReadinessCheck } from './health.ts';
+import type { Logger } from './logger.ts';
+import { createHttpMetrics } from './metrics.ts';
+
+export interface AppOptions {
+  service: string;
+  log: Logger;
+  readiness: ReadinessCheck[];
+  /** Routers mounted after health and metrics, in order. */
+  routers: Router[];
+  jsonLimit?: string;
+}
+
+/** The Koa app every service shares: errors, metrics, JSON (and CloudEvents) bodies, health. */
+export function createApp(options: AppOptions): Koa {
+  const app = new Koa();
+  const metrics = createHttpMetrics(options.service);
+  const ops = new Router();
+  mountHealth(ops, options.readiness);
+  ops.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  app.use(metrics.middleware);
+  app.use(errorMiddleware(options.log));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: options.jsonLimit ?? '256kb',
+      extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
+    }),
+  );
+  app.use(ops.routes());
+  for (const router of options.routers) app.use(router.routes()).use(router.allowedMethods());
+  app.on('error', (err: Error) => options.log.warn({ err }, 'koa error'));
+  return app;
+}
+
+export async function listen(app: Koa, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Ordered shutdown on SIGTERM/SIGINT: stop accepting, run the closers, force-exit after grace. */
+export function onShutdown(log: Logger, graceMs: number, closers: Array<() => Promise<void>>): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown grace period exceeded, forcing exit');
+      process.exit(1);
+    }, graceMs).unref();
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (err) {
+        log.error({ err }, 'error during shutdown');
+      }
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+export function closeServer(server: Server): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+}

