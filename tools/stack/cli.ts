@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { startStack } from './stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string' },
+    'port-offset': { type: 'string', default: '0' },
+    'run-dir': { type: 'string' },
+  },
+});
+
+const log = (message: string) => console.log(`[stack] ${message}`);
+const started = Date.now();
+try {
+  const stack = await startStack({
+    portOffset: Number(values['port-offset']),
+    ...(values.profile ? { profile: values.profile } : {}),
+    ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+    progress: log,
+  });
+  const { info } = stack;
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s (profile ${info.topology.profile})`);
+  for (const app of info.apps) {
+    log(`${app.id}: http://127.0.0.1:${app.port}  (dapr http ${app.daprHttpPort}, grpc ${app.daprGrpcPort})`);
+  }
+  log(`logs: ${stack.supervisor.logDir}`);
+  log('press Ctrl-C to stop everything');
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping every process`);
+    await stack.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (err) {
+  console.error(`[stack] failed: ${(err as Error).message}`);
+  process.exit(1);
+}

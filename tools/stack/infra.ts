@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import type { Supervisor } from './processes.ts';
+import type { Toolchain } from './toolchain.ts';
+import type { AppSpec, Topology } from './topology.ts';
+import { waitForPort } from './wait.ts';
+
+type Infra = Topology['infrastructure'];
+
+export interface DatabaseAccount {
+  database: string;
+  user: string;
+  password: string;
+  url: string;
+}
+
+export async function startRedis(sup: Supervisor, tools: Toolchain, infra: Infra): Promise<void> {
+  const dir = path.join(sup.runDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const proc = sup.start({
+    name: 'redis',
+    command: tools.redisServer,
+    args: [
+      ...['--port', String(infra.redis.port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no'],
+      ...['--save', '', '--appendonly', 'yes', '--protected-mode', 'yes', '--logfile', ''],
+    ],
+  });
+  await waitForPort('redis', infra.redis.port, { process: proc });
+}
+
+export async function startMariadb(sup: Supervisor, infra: Infra): Promise<void> {
+  const dir = path.join(sup.runDir, 'mariadb');
+  const data = path.join(dir, 'data');
+  if (!existsSync(path.join(data, 'mysql'))) {
+    mkdirSync(data, { recursive: true });
+    execFileSync(
+      'mariadb-install-db',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        '--user=root',
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--skip-name-resolve',
+      ],
+      { stdio: 'pipe' },
+    );
+  }
+  const proc = sup.start({
+    name: 'mariadb',
+    command: 'mariadbd',
+    args: [
+      '--no-defaults',
+      `--datadir=${data}`,
+      // Runs as whoever started the stack; mariadbd refuses root unless told explicitly.
+      ...(process.getuid?.() === 0 ? ['--user=root'] : []),
+      '--bind-address=127.0.0.1',
+      `--port=${infra.mariadb.port}`,
+      `--socket=${path.join(dir, 'mariadb.sock')}`,
+      `--pid-file=${path.join(dir, 'mariadb.pid')}`,
+      '--skip-name-resolve',
+      '--innodb-buffer-pool-size=128M',
+      '--max-connections=500',
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+    ],
+  });
+  await waitForPort('mariadb', infra.mariadb.port, { process: proc, timeoutMs: 60_000 });
+}
+
+/**
+ * Each service gets its own database and its own user, granted on that database only: no
+ * service can read another's tables. Passwords are new on every start and never written to git.
+ */
+export async function provisionDatabases(infra: Infra, apps: AppSpec[]): Promise<Map<string, DatabaseAccount>> {
+  const root = await createConnection({ host: '127.0.0.1', port: infra.mariadb.port, user: 'root' });
+  const accounts = new Map<string, DatabaseAccount>();
+  try {
+    for (const app of apps) {
+      if (!app.database) continue;
+      const account = accountFor(app.database, infra.mariadb.port);
+      await root.query(`CREATE DATABASE IF NOT EXISTS \`${account.database}\``);
+      await root.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [account.user, '127.0.0.1', account.password]);
+      await root.query('ALTER USER ?@? IDENTIFIED BY ?', [account.user, '127.0.0.1', account.password]);
+      await root.query(`GRANT ALL PRIVILEGES ON \`${account.database}\`.* TO ?@?`, [account.user, '127.0.0.1']);
+      accounts.set(app.id, account);
+    }
+  } finally {
+    await root.end();
+  }
+  return accounts;
+}
+
+function accountFor(database: string, port: number): DatabaseAccount {
+  const user = `${database}_svc`;
+  const password = randomBytes(18).toString('base64url');
+  return { database, user, password, url: `mysql://${user}:${password}@127.0.0.1:${port}/${database}` };
+}
+
+export async function startKafka(sup: Supervisor, tools: Toolchain, infra: Infra): Promise<void> {
+  const dir = path.join(sup.runDir, 'kafka');
+  const properties = path.join(dir, 'server.properties');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(properties, kafkaProperties(infra.kafka, path.join(dir, 'data')));
+  const java = [
+    '-Xms256m',
+    '-Xmx768m',
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${tools.kafkaLog4j}`,
+    '-cp',
+    `${tools.kafkaHome}/libs/*`,
+  ];
+  if (!existsSync(path.join(dir, 'data', 'meta.properties'))) {
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    execFileSync(
+      'java',
+      [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', properties],
+      {
+        stdio: 'pipe',
+      },
+    );
+  }
+  const proc = sup.start({ name: 'kafka', command: 'java', args: [...java, 'kafka.Kafka', properties] });
+  await waitForPort('kafka', infra.kafka.port, { process: proc, timeoutMs: 90_000 });
+}
+
+function kafkaProperties(kafka: Infra['kafka'], dataDir: string): string {
+  const settings: Record<string, string | number> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${kafka.controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${kafka.port},CONTROLLER://127.0.0.1:${kafka.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${kafka.port}`,
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': dataDir,
+    // Several partitions so per-key ordering is meaningful; one broker, so replication 1.
+    'num.partitions': kafka.partitions,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 4,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'auto.create.topics.enable': 'true',
+    'log.retention.hours': 24,
+  };
+  return `${Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}

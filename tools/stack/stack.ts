@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startPlacement, startScheduler } from './control-plane.ts';
+import { provisionDatabases, startKafka, startMariadb, startRedis } from './infra.ts';
+import { killStale, Supervisor } from './processes.ts';
+import { loadProfile, renderConfig } from './resources.ts';
+import { type RunningApp, type StackInfo, startAppWithSidecar } from './sidecar.ts';
+import { locateToolchain } from './toolchain.ts';
+import { type AppSpec, loadTopology, repoRoot } from './topology.ts';
+
+export interface StackOptions {
+  /** Folder for data, logs and rendered config; one per stack. */
+  runDir?: string;
+  /** Added to every port in stack.json so stacks can run side by side. */
+  portOffset?: number;
+  profile?: string;
+  /** Start the apps of stack.json (default) or none (infrastructure and control plane only). */
+  withApps?: boolean;
+  progress?: (message: string) => void;
+}
+
+export interface Stack {
+  info: StackInfo;
+  supervisor: Supervisor;
+  stop(): Promise<void>;
+}
+
+export const defaultRunDir = (name: string) => path.join(repoRoot, '.run', name);
+
+/** Starts infrastructure, the Dapr control plane and every app with its sidecar, in order. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const progress = options.progress ?? (() => {});
+  const runDir = options.runDir ?? defaultRunDir('dev');
+  const topology = loadTopology({
+    offset: options.portOffset ?? 0,
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+  const profile = loadProfile(topology.profile);
+  const tools = locateToolchain();
+  const stale = killStale(runDir);
+  if (stale > 0) progress(`stopped ${stale} processes left by an earlier run`);
+  const sup = new Supervisor(runDir);
+  const stop = () => sup.stopAll();
+  try {
+    const infra = topology.infrastructure;
+    progress('starting mariadb');
+    await startMariadb(sup, infra);
+    if (profile.needs.includes('redis')) {
+      progress('starting redis');
+      await startRedis(sup, tools, infra);
+    }
+    if (profile.needs.includes('kafka')) {
+      progress('starting kafka');
+      await startKafka(sup, tools, infra);
+    }
+    progress('starting dapr placement and scheduler');
+    const placement = await startPlacement(sup, tools, infra);
+    const scheduler = await startScheduler(sup, tools, infra);
+    const base = {
+      runDir,
+      topology,
+      daprBin: tools.daprBin,
+      configFile: renderConfig(topology, runDir),
+      placement,
+      scheduler,
+      mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
+    };
+    const apps = options.withApps === false ? [] : await startApps(sup, base, topology.apps, progress);
+    const info: StackInfo = { ...base, apps };
+    writeFileSync(path.join(runDir, 'stack-info.json'), JSON.stringify(info, null, 2));
+    return { info, supervisor: sup, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startApps(
+  sup: Supervisor,
+  base: Omit<StackInfo, 'apps'>,
+  apps: AppSpec[],
+  progress: (m: string) => void,
+): Promise<RunningApp[]> {
+  const accounts = await provisionDatabases(base.topology.infrastructure, apps);
+  const ids = apps.map((a) => a.id);
+  const running: RunningApp[] = [];
+  for (const app of apps) {
+    progress(`starting ${app.id} with its sidecar`);
+    running.push(
+      await startAppWithSidecar(sup, base, app, {
+        calleeIds: ids.filter((id) => id !== app.id),
+        databaseUrl: accounts.get(app.id)?.url,
+      }),
+    );
+  }
+  return running;
+}

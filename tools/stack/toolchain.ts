@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './topology.ts';
+
+const pathsSchema = z.object({
+  cache: z.string(),
+  daprBin: z.string(),
+  kafkaHome: z.string(),
+  envoyBin: z.string(),
+  redisServer: z.string(),
+});
+
+export type Toolchain = z.infer<typeof pathsSchema> & { kafkaLog4j: string };
+
+/** Where setup.sh put each component; tools/lib.sh is the only place that decides it. */
+export function locateToolchain(): Toolchain {
+  const out = execFileSync('bash', [path.join(repoRoot, 'tools/paths.sh')], { encoding: 'utf8' });
+  return { ...pathsSchema.parse(JSON.parse(out)), kafkaLog4j: path.join(repoRoot, 'tools/kafka/log4j2.properties') };
+}
