@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Supervisor } from './processes.ts';
+import type { ProcessSpec, Running, Supervisor } from './processes.ts';
 import { renderResources } from './resources.ts';
 import { type AppSpec, repoRoot, type Topology } from './topology.ts';
 import { waitForHttp } from './wait.ts';
@@ -54,6 +54,34 @@ function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: st
   ];
 }
 
+/** How an app process is started: also used to restart just the app in crash tests. */
+export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOptions): ProcessSpec {
+  return {
+    name: `${app.id}-app`,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
+    cwd: repoRoot,
+    env: {
+      SERVICE_NAME: app.id,
+      PORT: String(app.port),
+      DAPR_HTTP_PORT: String(app.dapr.httpPort),
+      DAPR_GRPC_PORT: String(app.dapr.grpcPort),
+      DAPR_API_TOKEN: tokens.daprApiToken,
+      APP_API_TOKEN: tokens.appApiToken,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
+    },
+  };
+}
+
+export interface Tokens {
+  daprApiToken: string;
+  appApiToken: string;
+}
+
+export const waitForApp = (app: AppSpec, proc: Running) =>
+  waitForHttp(`${app.id} app`, `http://${loopback}:${app.port}/readyz`, { process: proc, timeoutMs: 60_000 });
+
 /**
  * Starts one Koa app and its daprd, each with fresh API tokens, and waits until the sidecar
  * is healthy and the app reports ready (its sidecar and database reachable).
@@ -64,47 +92,33 @@ export async function startAppWithSidecar(
   app: AppSpec,
   options: SidecarOptions,
 ): Promise<RunningApp> {
-  const daprApiToken = randomBytes(24).toString('base64url');
-  const appApiToken = randomBytes(24).toString('base64url');
+  const tokens: Tokens = {
+    daprApiToken: randomBytes(24).toString('base64url'),
+    appApiToken: randomBytes(24).toString('base64url'),
+  };
   const resourcesDir = renderResources(info.topology, info.runDir, app.id, options.calleeIds, options.extraResources);
-  const appProcess = `${app.id}-app`;
+  const appSpec = appProcessSpec(app, tokens, options);
+  const appProc = sup.start(appSpec);
   const sidecarProcess = `${app.id}-daprd`;
-  const appProc = sup.start({
-    name: appProcess,
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
-    cwd: repoRoot,
-    env: {
-      SERVICE_NAME: app.id,
-      PORT: String(app.port),
-      DAPR_HTTP_PORT: String(app.dapr.httpPort),
-      DAPR_GRPC_PORT: String(app.dapr.grpcPort),
-      DAPR_API_TOKEN: daprApiToken,
-      APP_API_TOKEN: appApiToken,
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-      ...options.env,
-    },
-  });
   const sidecar = sup.start({
     name: sidecarProcess,
     command: path.join(info.daprBin, 'daprd'),
     args: daprdArgs(app, info, resourcesDir),
-    env: { DAPR_HOST_IP: loopback, DAPR_API_TOKEN: daprApiToken, APP_API_TOKEN: appApiToken },
+    env: { DAPR_HOST_IP: loopback, DAPR_API_TOKEN: tokens.daprApiToken, APP_API_TOKEN: tokens.appApiToken },
   });
   await waitForHttp(`${app.id} sidecar`, `http://${loopback}:${app.dapr.httpPort}/v1.0/healthz`, {
     process: sidecar,
     timeoutMs: 90_000,
   });
-  await waitForHttp(`${app.id} app`, `http://${loopback}:${app.port}/readyz`, { process: appProc, timeoutMs: 60_000 });
+  await waitForApp(app, appProc);
   return {
     id: app.id,
     port: app.port,
     daprHttpPort: app.dapr.httpPort,
     daprGrpcPort: app.dapr.grpcPort,
-    daprApiToken,
-    appApiToken,
+    ...tokens,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    appProcess,
+    appProcess: appSpec.name,
     sidecarProcess,
   };
 }

@@ -29,6 +29,7 @@ export interface InvokeOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
+  timeoutMs?: number;
 }
 
 export interface InvokeResult {
@@ -79,6 +80,7 @@ export function createDaprClient(options: DaprClientOptions) {
       const res = await call(`/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
         method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
         headers: opts.headers ?? {},
+        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
       });
       return { status: res.status, body: await readBody(res) };

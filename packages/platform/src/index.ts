@@ -18,3 +18,4 @@ export { closeServer, createApp, listen, onShutdown } from './server.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { inUseCase } from './tracing.ts';
 export { parseInput } from './validate.ts';
+export { defineWorkflow, type WorkflowBody } from './workflow.ts';

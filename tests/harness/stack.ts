@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Supervisor } from '../../tools/stack/processes.ts';
+import {
+  appProcessSpec,
+  type RunningApp,
+  type StackInfo,
+  startAppWithSidecar,
+  waitForApp,
+} from '../../tools/stack/sidecar.ts';
+import type { AppSpec } from '../../tools/stack/topology.ts';
+
+/** The stack that tools/test-all.ts started for this run; suites share it. */
+export function sharedStack(): StackInfo {
+  const file = process.env.SOULCHAT_STACK_INFO;
+  if (!file) throw new Error('SOULCHAT_STACK_INFO is not set: run the suites through `npm test`');
+  return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export const uniqueId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export interface TestApp {
+  app: RunningApp;
+  supervisor: Supervisor;
+  url: (p: string) => string;
+  /** kill -9 the app process (its sidecar stays up), for crash tests. */
+  crashApp(): Promise<void>;
+  /** Starts the app process again beside the sidecar that kept running. */
+  restartApp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  workspace: string;
+  entry: string;
+  calleeIds?: string[];
+  env?: Record<string, string>;
+}
+
+/** Starts an app of the test's own with its own daprd, on the shared infrastructure. */
+export async function startTestApp(id: string, options: TestAppOptions): Promise<TestApp> {
+  const info = sharedStack();
+  const spec: AppSpec = {
+    id,
+    workspace: options.workspace,
+    entry: options.entry,
+    port: await freePort(),
+    dapr: {
+      httpPort: await freePort(),
+      grpcPort: await freePort(),
+      internalGrpcPort: await freePort(),
+      metricsPort: await freePort(),
+    },
+  };
+  const supervisor = new Supervisor(path.join(info.runDir, 'tests', id));
+  const sidecarOptions = { calleeIds: options.calleeIds ?? [], ...(options.env ? { env: options.env } : {}) };
+  const app = await startAppWithSidecar(supervisor, info, spec, sidecarOptions);
+  return {
+    app,
+    supervisor,
+    url: (p) => `http://127.0.0.1:${spec.port}${p}`,
+    async crashApp() {
+      const proc = supervisor.get(app.appProcess);
+      proc?.child.kill('SIGKILL');
+      await proc?.exited;
+      await supervisor.stop(app.appProcess);
+    },
+    async restartApp() {
+      const proc = supervisor.start(appProcessSpec(spec, app, sidecarOptions));
+      await waitForApp(spec, proc);
+    },
+    stop: () => supervisor.stopAll(),
+  };
+}
+
+/** Polls `read` until `done` holds for its result; returns the last result either way. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export const postJson = <T>(url: string, body: unknown) =>
+  getJson<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

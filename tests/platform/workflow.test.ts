@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, getJson, postJson, startTestApp, type TestApp, uniqueId } from '../harness/stack.ts';
+
+const probe = { workspace: 'tests/platform/fixtures', entry: 'probe-app.ts' };
+// WorkflowRuntimeStatus from the SDK.
+const COMPLETED = 1;
+
+interface WorkflowStatus {
+  status: number;
+  output: string | null;
+}
+
+describe('Dapr Workflow from the JS SDK', () => {
+  let app: TestApp;
+  const status = async (id: string) => (await getJson<WorkflowStatus>(app.url(`/workflows/${id}`))).body;
+  const ledger = async (id: string) => (await getJson<string[]>(app.url(`/ledger/${id}`))).body;
+  const finished = (s: WorkflowStatus) => s.status === COMPLETED || s.status === 3;
+
+  before(async () => {
+    app = await startTestApp(uniqueId('wf'), probe);
+  });
+  after(async () => app?.stop());
+
+  test('runs every activity of a workflow that succeeds', async () => {
+    const id = uniqueId('transfer-ok');
+    await postJson(app.url('/workflows/transfer'), { id, failCredit: false });
+    const done = await eventually(() => status(id), finished, 60_000);
+    assert.deepEqual(done, { status: COMPLETED, output: JSON.stringify('completed') });
+    assert.deepEqual(await ledger(id), ['debit', 'credit']);
+  });
+
+  test('compensates the first step when the second activity fails', async () => {
+    const id = uniqueId('transfer-fail');
+    await postJson(app.url('/workflows/transfer'), { id, failCredit: true });
+    const done = await eventually(() => status(id), finished, 60_000);
+    assert.deepEqual(done, { status: COMPLETED, output: JSON.stringify('compensated') });
+    assert.deepEqual(await ledger(id), ['debit', 'refund']);
+  });
+
+  test('survives a kill -9 of its app process and completes after the restart', async () => {
+    const id = uniqueId('patient');
+    await postJson(app.url('/workflows/patient'), { id, waitMs: 4000 });
+    const before = await eventually(
+      () => ledger(id),
+      (l) => l.length === 1,
+      30_000,
+    );
+    assert.match(before[0] ?? '', /^before:/);
+    await app.crashApp();
+    await app.restartApp();
+    const done = await eventually(() => status(id), finished, 90_000);
+    assert.deepEqual(done, { status: COMPLETED, output: JSON.stringify('done') });
+    const entries = await ledger(id);
+    assert.equal(entries.length, 2);
+    const [first, second] = entries.map((e) => e.split(':')[2]);
+    assert.notEqual(first, second, 'the second step ran in the restarted process');
+  });
+});

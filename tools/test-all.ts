@@ -1,0 +1,54 @@
+/**
+ * `npm test`: starts one stack for the whole run (its own ports and run dir, so it can run
+ * beside `npm start`), runs every suite with node's test runner against it, stops it.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { defaultRunDir, startStack } from './stack/stack.ts';
+import { repoRoot } from './stack/topology.ts';
+
+const roots = ['packages', 'services', 'tests'];
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name.startsWith('.')) return [];
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return findTests(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const filter = process.argv.slice(2);
+const files = roots
+  .flatMap((r) => findTests(path.join(repoRoot, r)))
+  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
+  .map((f) => path.relative(repoRoot, f))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+
+const runDir = defaultRunDir('test');
+rmSync(runDir, { recursive: true, force: true });
+const started = Date.now();
+const stack = await startStack({ runDir, portOffset: 1000, progress: (m) => console.log(`[test-stack] ${m}`) });
+console.log(`[test-stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${stack.supervisor.logDir}`);
+
+const runner = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, SOULCHAT_STACK_INFO: path.join(runDir, 'stack-info.json') },
+  },
+);
+const stopAndExit = async (code: number) => {
+  await stack.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => runner.kill('SIGINT'));
+process.on('SIGTERM', () => runner.kill('SIGTERM'));
+runner.on('exit', (code) => void stopAndExit(code ?? 1));
