@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { repoRoot } from '../../tools/stack/topology.ts';
+import { eventually, sharedStack, uniqueId } from '../harness/stack.ts';
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function descendantsOf(root: number): number[] {
+  const pids = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
+  const found = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const pid of pids) {
+      const parent = parentOf(pid);
+      if (parent !== undefined && found.has(parent) && !found.has(pid)) {
+        found.add(pid);
+        grew = true;
+      }
+    }
+  }
+  found.delete(root);
+  return [...found];
+}
+
+const alive = (pid: number) => parentOf(pid) !== undefined;
+
+function launch(runDir: string): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tools/stack/cli.ts', '--port-offset', '2000', '--run-dir', runDir],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('press Ctrl-C')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`launcher exited (${code}) before ready:\n${output}`)));
+  });
+  return { child, ready };
+}
+
+const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
+
+describe('the launcher', () => {
+  const runDir = path.join(sharedStack().runDir, uniqueId('launcher'));
+  const leftovers: number[] = [];
+  after(() => {
+    for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  test('stops every process it started on Ctrl-C, leaving no orphans', async () => {
+    const { child, ready } = launch(runDir);
+    await ready;
+    const started = descendantsOf(child.pid ?? 0);
+    leftovers.push(...started);
+    // mariadb, kafka (java), placement, scheduler, skeleton app and its daprd at least.
+    assert.ok(started.length >= 6, `expected at least 6 processes, saw ${started.length}`);
+    child.kill('SIGINT');
+    await exited(child);
+    assert.deepEqual(started.filter(alive), []);
+  });
+
+  test('cleans up after a launcher that was killed hard, on its next start', async () => {
+    const first = launch(runDir);
+    await first.ready;
+    const orphans = descendantsOf(first.child.pid ?? 0);
+    leftovers.push(...orphans);
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    assert.ok(orphans.some(alive), 'SIGKILL left the stack running, as expected');
+    const second = launch(runDir);
+    await second.ready;
+    leftovers.push(...descendantsOf(second.child.pid ?? 0));
+    const still = await eventually(
+      async () => orphans.filter(alive),
+      (list) => list.length === 0,
+      10_000,
+    );
+    assert.deepEqual(still, []);
+    second.child.kill('SIGINT');
+    await exited(second.child);
+  });
+});
