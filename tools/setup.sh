@@ -32,7 +32,7 @@ npm_packages() {
   local stamp="$root/node_modules/.package-lock.json"
   if [[ -f $stamp && ! $root/package-lock.json -nt $stamp ]]; then done_step cached; return; fi
   trap 'on_failure "run npm install by hand to see the error"' ERR
-  (cd "$root" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd "$root" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
   done_step installed
 }
 

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { repoRoot } from '../../tools/stack/topology.ts';
+import { loadTopology, repoRoot } from '../../tools/stack/topology.ts';
 import { eventually, sharedStack, uniqueId } from '../harness/stack.ts';
 
 function parentOf(pid: number): number | undefined {
@@ -38,10 +38,12 @@ function descendantsOf(root: number): number[] {
 
 const alive = (pid: number) => parentOf(pid) !== undefined;
 
-function launch(runDir: string): { child: ChildProcess; ready: Promise<void> } {
+const offset = 2000;
+
+function launch(runDir: string, profile = 'kafka-redis'): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'tools/stack/cli.ts', '--port-offset', '2000', '--run-dir', runDir],
+    ['--import', 'tsx', 'tools/stack/cli.ts', '--port-offset', String(offset), '--run-dir', runDir, '--profile', profile],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -64,13 +66,16 @@ describe('the launcher', () => {
     for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
   });
 
-  test('stops every process it started on Ctrl-C, leaving no orphans', async () => {
-    const { child, ready } = launch(runDir);
+  test('runs the light memory profile, then stops every process on Ctrl-C, leaving no orphans', async () => {
+    const { child, ready } = launch(`${runDir}-memory`, 'memory');
     await ready;
     const started = descendantsOf(child.pid ?? 0);
     leftovers.push(...started);
-    // mariadb, kafka (java), placement, scheduler, skeleton app and its daprd at least.
-    assert.ok(started.length >= 6, `expected at least 6 processes, saw ${started.length}`);
+    // mariadb, placement, scheduler, the skeleton app and its daprd; no Kafka or Redis.
+    assert.ok(started.length >= 5, `expected at least 5 processes, saw ${started.length}`);
+    const skeletonPort = (loadTopology().apps[0]?.port ?? 0) + offset;
+    const readyz = await fetch(`http://127.0.0.1:${skeletonPort}/readyz`);
+    assert.equal(readyz.status, 200);
     child.kill('SIGINT');
     await exited(child);
     assert.deepEqual(started.filter(alive), []);
