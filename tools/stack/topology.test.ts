@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fillTemplate } from './resources.ts';
+import { loadTopology } from './topology.ts';
+
+test('a port offset moves every port and nothing else', () => {
+  const base = loadTopology();
+  const shifted = loadTopology({ offset: 100 });
+  assert.equal(shifted.infrastructure.kafka.port, base.infrastructure.kafka.port + 100);
+  assert.equal(shifted.infrastructure.kafka.partitions, base.infrastructure.kafka.partitions);
+  const [app, appBase] = [shifted.apps[0], base.apps[0]];
+  assert.ok(app && appBase);
+  assert.equal(app.dapr.grpcPort, appBase.dapr.grpcPort + 100);
+  assert.equal(app.id, appBase.id);
+});
+
+test('every port in the topology is distinct', () => {
+  const ports: number[] = [];
+  const collect = (value: unknown, key = '') => {
+    if (typeof value === 'number' && /port/i.test(key)) ports.push(value);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+  };
+  collect(loadTopology());
+  assert.equal(new Set(ports).size, ports.length);
+});
+
+test('templates refuse an unknown placeholder instead of leaving it empty', () => {
+  assert.equal(fillTemplate('brokers: {{KAFKA}}', { KAFKA: '127.0.0.1:1' }), 'brokers: 127.0.0.1:1');
+  assert.throws(() => fillTemplate('{{MISSING}}', {}), /MISSING/);
+});
