@@ -38,9 +38,20 @@ function descendantsOf(root: number): number[] {
 
 const alive = (pid: number) => parentOf(pid) !== undefined;
 
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 120);
+  } catch {
+    return '(gone)';
+  }
+}
+
 const offset = 2000;
 
-function launch(runDir: string, profile = 'kafka-redis'): { child: ChildProcess; ready: Promise<void> } {
+function launch(
+  runDir: string,
+  profile = 'kafka-redis',
+): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const child = spawn(
     process.execPath,
     [
@@ -57,6 +68,9 @@ function launch(runDir: string, profile = 'kafka-redis'): { child: ChildProcess;
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -64,7 +78,7 @@ function launch(runDir: string, profile = 'kafka-redis'): { child: ChildProcess;
     });
     child.once('exit', (code) => reject(new Error(`launcher exited (${code}) before ready:\n${output}`)));
   });
-  return { child, ready };
+  return { child, ready, output: () => output };
 }
 
 const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
@@ -77,9 +91,10 @@ describe('the launcher', () => {
   });
 
   test('runs the light memory profile, then stops every process on Ctrl-C, leaving no orphans', async () => {
-    const { child, ready } = launch(`${runDir}-memory`, 'memory');
+    const { child, ready, output } = launch(`${runDir}-memory`, 'memory');
     await ready;
     const started = descendantsOf(child.pid ?? 0);
+    const commands = new Map(started.map((pid) => [pid, commandOf(pid)]));
     leftovers.push(...started);
     // mariadb, placement, scheduler, the skeleton app and its daprd; no Kafka or Redis.
     assert.ok(started.length >= 5, `expected at least 5 processes, saw ${started.length}`);
@@ -88,7 +103,17 @@ describe('the launcher', () => {
     assert.equal(readyz.status, 200);
     child.kill('SIGINT');
     await exited(child);
-    assert.deepEqual(started.filter(alive), []);
+    // tsx's esbuild helper leaves a moment after the launcher itself: allow a short grace.
+    const survivors = await eventually(
+      async () => started.filter(alive),
+      (list) => list.length === 0,
+      5_000,
+    );
+    assert.deepEqual(
+      survivors.map((pid) => commands.get(pid)),
+      [],
+      output(),
+    );
   });
 
   test('cleans up after a launcher that was killed hard, on its next start', async () => {

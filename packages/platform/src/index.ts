@@ -1,4 +1,5 @@
 export { requireSidecar } from './app-token.ts';
+export { type AuthenticatedUser, type AuthState, createTokenVerifier, type TokenVerifier } from './auth.ts';
 export { components } from './components.ts';
 export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from './config.ts';
 export {
@@ -12,8 +13,17 @@ export {
 export { createDatabase, migrateToLatest, pingDatabase } from './db.ts';
 export { AppError, conflict, type ErrorCode, errorMiddleware, forbidden, notFound, unauthorized } from './errors.ts';
 export { mountHealth, type ReadinessCheck } from './health.ts';
+export { firstDelivery, type InboxDb, type ProcessedEventsTable } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics } from './metrics.ts';
+export {
+  enqueueEvent,
+  type OutboxDb,
+  type OutboxRelay,
+  type OutboxTable,
+  type OutgoingEvent,
+  startOutboxRelay,
+} from './outbox.ts';
 export { closeServer, createApp, listen, onShutdown } from './server.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { inUseCase } from './tracing.ts';

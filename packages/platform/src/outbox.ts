@@ -1,0 +1,126 @@
+import type { Generated, Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { DaprClient } from './dapr.ts';
+import type { Logger } from './logger.ts';
+
+/** The outbox table each publishing service creates in its own database (see its migrations). */
+export interface OutboxTable {
+  id: Generated<number>;
+  event_id: string;
+  topic: string;
+  partition_key: string;
+  payload: string;
+  created_at: Generated<Date>;
+  published_at: Date | null;
+  attempts: Generated<number>;
+}
+
+export interface OutboxDb {
+  outbox: OutboxTable;
+}
+
+export interface OutgoingEvent {
+  eventId: string;
+  topic: string;
+  partitionKey: string;
+  payload: unknown;
+}
+
+/**
+ * Records an event in the same transaction as the change it describes, so the two commit or
+ * fail together; the relay publishes it afterwards (at least once, consumers dedupe by id).
+ */
+export async function enqueueEvent(trx: Transaction<OutboxDb> | Kysely<OutboxDb>, event: OutgoingEvent): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({
+      event_id: event.eventId,
+      topic: event.topic,
+      partition_key: event.partitionKey,
+      payload: JSON.stringify(event.payload),
+      published_at: null,
+    })
+    .execute();
+}
+
+export interface OutboxRelayOptions {
+  db: Kysely<OutboxDb>;
+  dapr: DaprClient;
+  pubsub: string;
+  log: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Publishes pending outbox rows in id order. Rows are claimed with SKIP LOCKED so several
+ * replicas can relay at once without publishing the same row concurrently.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions) {
+  const { db, dapr, pubsub, log } = options;
+  const batchSize = options.batchSize ?? 50;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = false;
+
+  async function relayBatch(): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .selectAll()
+        .where('published_at', 'is', null)
+        .orderBy('id')
+        .limit(batchSize)
+        .forUpdate()
+        .modifyEnd(sql`skip locked`)
+        .execute();
+      let published = 0;
+      for (const row of rows) {
+        try {
+          await dapr.publish(pubsub, row.topic, JSON.parse(row.payload) as unknown, {
+            partitionKey: row.partition_key,
+          });
+        } catch (err) {
+          await trx.updateTable('outbox').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
+          log.warn({ err, eventId: row.event_id, topic: row.topic }, 'outbox publish failed; will retry');
+          // Stop at the first failure so later events of the same key do not overtake it.
+          break;
+        }
+        await trx.updateTable('outbox').set({ published_at: new Date() }).where('id', '=', row.id).execute();
+        published++;
+      }
+      return published;
+    });
+  }
+
+  /** Runs one pass now (also used by tests and after a write that wants low latency). */
+  async function flush(): Promise<number> {
+    if (!running) running = relayBatch().finally(() => (running = undefined));
+    return running;
+  }
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      try {
+        const count = await flush();
+        if (count === batchSize) return void setImmediate(schedule);
+      } catch (err) {
+        log.warn({ err }, 'outbox relay pass failed');
+      }
+      schedule();
+    }, options.intervalMs ?? 200);
+  };
+  schedule();
+
+  return {
+    flush,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export type OutboxRelay = ReturnType<typeof startOutboxRelay>;
