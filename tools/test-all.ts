@@ -35,7 +35,14 @@ const portOffset = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
 const runDir = defaultRunDir(portOffset === 1000 ? 'test' : `test-${portOffset}`);
 rmSync(runDir, { recursive: true, force: true });
 const started = Date.now();
-const stack = await startStack({ runDir, portOffset, progress: (m) => console.log(`[test-stack] ${m}`) });
+// SOULCHAT_TEST_APPS=skeleton,profile starts only those apps (for work on one service).
+const onlyApps = process.env.SOULCHAT_TEST_APPS?.split(',').filter(Boolean);
+const stack = await startStack({
+  runDir,
+  portOffset,
+  ...(onlyApps ? { onlyApps } : {}),
+  progress: (m) => console.log(`[test-stack] ${m}`),
+});
 console.log(`[test-stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${stack.supervisor.logDir}`);
 
 const runner = spawn(

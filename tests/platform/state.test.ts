@@ -4,8 +4,8 @@ import { components, createDaprClient, EtagMismatchError } from '@soulchat/platf
 import { eventually, sharedStack, uniqueId } from '../harness/stack.ts';
 
 function sidecar() {
-  const app = sharedStack().apps[0];
-  assert.ok(app, 'the shared stack runs at least one app');
+  const app = sharedStack().apps.find((a) => a.id === 'skeleton');
+  assert.ok(app, 'the shared stack runs the skeleton app');
   return createDaprClient({ httpPort: app.daprHttpPort, apiToken: app.daprApiToken });
 }
 

@@ -16,6 +16,8 @@ export interface StackOptions {
   profile?: string;
   /** Start the apps of stack.json (default) or none (infrastructure and control plane only). */
   withApps?: boolean;
+  /** Start only these apps of stack.json (all when absent). */
+  onlyApps?: string[];
   progress?: (message: string) => void;
 }
 
@@ -65,7 +67,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       scheduler,
       mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
     };
-    const apps = options.withApps === false ? [] : await startApps(sup, base, topology.apps, progress);
+    const selected = topology.apps.filter((a) => !options.onlyApps || options.onlyApps.includes(a.id));
+    const apps = options.withApps === false ? [] : await startApps(sup, base, selected, progress);
     const info: StackInfo = { ...base, apps };
     writeFileSync(path.join(runDir, 'stack-info.json'), JSON.stringify(info, null, 2));
     return { info, supervisor: sup, stop };

@@ -29,3 +29,4 @@ export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Sub
 export { inUseCase } from './tracing.ts';
 export { parseInput } from './validate.ts';
 export { defineWorkflow, type WorkflowBody } from './workflow.ts';
+export { appIds, tokenAudience, tokenIssuer } from './apps.ts';
