@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Supervisor } from '../../tools/stack/processes.ts';
-import {
-  appProcessSpec,
-  type RunningApp,
-  type StackInfo,
-  startAppWithSidecar,
-  waitForApp,
-} from '../../tools/stack/sidecar.ts';
+import { AppWithSidecar, type RunningApp, type StackInfo } from '../../tools/stack/sidecar.ts';
 import type { AppSpec } from '../../tools/stack/topology.ts';
 
 /** The stack that tools/test-all.ts started for this run; suites share it. */
@@ -36,12 +30,8 @@ export const uniqueId = (prefix: string) =>
 
 export interface TestApp {
   app: RunningApp;
-  supervisor: Supervisor;
+  pair: AppWithSidecar;
   url: (p: string) => string;
-  /** kill -9 the app process (its sidecar stays up), for crash tests. */
-  crashApp(): Promise<void>;
-  /** Starts the app process again beside the sidecar that kept running. */
-  restartApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,24 +58,12 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     },
   };
   const supervisor = new Supervisor(path.join(info.runDir, 'tests', id));
-  const sidecarOptions = { calleeIds: options.calleeIds ?? [], ...(options.env ? { env: options.env } : {}) };
-  const app = await startAppWithSidecar(supervisor, info, spec, sidecarOptions);
-  return {
-    app,
-    supervisor,
-    url: (p) => `http://127.0.0.1:${spec.port}${p}`,
-    async crashApp() {
-      const proc = supervisor.get(app.appProcess);
-      proc?.child.kill('SIGKILL');
-      await proc?.exited;
-      await supervisor.stop(app.appProcess);
-    },
-    async restartApp() {
-      const proc = supervisor.start(appProcessSpec(spec, app, sidecarOptions));
-      await waitForApp(spec, proc);
-    },
-    stop: () => supervisor.stopAll(),
-  };
+  const pair = new AppWithSidecar(supervisor, info, spec, {
+    calleeIds: options.calleeIds ?? [],
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const app = await pair.start();
+  return { app, pair, url: (p) => `http://127.0.0.1:${spec.port}${p}`, stop: () => supervisor.stopAll() };
 }
 
 /** Polls `read` until `done` holds for its result; returns the last result either way. */

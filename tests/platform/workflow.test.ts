@@ -47,8 +47,8 @@ describe('Dapr Workflow from the JS SDK', () => {
       30_000,
     );
     assert.match(before[0] ?? '', /^before:/);
-    await app.crashApp();
-    await app.restartApp();
+    await app.pair.kill('app');
+    await app.pair.startApp();
     const done = await eventually(() => status(id), finished, 90_000);
     assert.deepEqual(done, { status: COMPLETED, output: JSON.stringify('done') });
     const entries = await ledger(id);

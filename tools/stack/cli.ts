@@ -6,6 +6,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'port-offset': { type: 'string', default: '0' },
     'run-dir': { type: 'string' },
+    /** A comma list of app ids to start instead of all of stack.json's. */
+    apps: { type: 'string' },
   },
 });
 
@@ -16,6 +18,7 @@ try {
     portOffset: Number(values['port-offset']),
     ...(values.profile ? { profile: values.profile } : {}),
     ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+    ...(values.apps ? { onlyApps: values.apps.split(',') } : {}),
     progress: log,
   });
   const { info } = stack;

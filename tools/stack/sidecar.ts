@@ -83,42 +83,89 @@ export const waitForApp = (app: AppSpec, proc: Running) =>
   waitForHttp(`${app.id} app`, `http://${loopback}:${app.port}/readyz`, { process: proc, timeoutMs: 60_000 });
 
 /**
- * Starts one Koa app and its daprd, each with fresh API tokens, and waits until the sidecar
- * is healthy and the app reports ready (its sidecar and database reachable).
+ * One Koa app and its daprd, with fresh API tokens. Besides starting both, it lets fault tests
+ * kill, pause and restart either half.
  */
-export async function startAppWithSidecar(
-  sup: Supervisor,
-  info: Omit<StackInfo, 'apps'>,
-  app: AppSpec,
-  options: SidecarOptions,
-): Promise<RunningApp> {
-  const tokens: Tokens = {
+export class AppWithSidecar {
+  readonly tokens: Tokens = {
     daprApiToken: randomBytes(24).toString('base64url'),
     appApiToken: randomBytes(24).toString('base64url'),
   };
-  const resourcesDir = renderResources(info.topology, info.runDir, app.id, options.calleeIds, options.extraResources);
-  const appSpec = appProcessSpec(app, tokens, options);
-  const appProc = sup.start(appSpec);
-  const sidecarProcess = `${app.id}-daprd`;
-  const sidecar = sup.start({
-    name: sidecarProcess,
-    command: path.join(info.daprBin, 'daprd'),
-    args: daprdArgs(app, info, resourcesDir),
-    env: { DAPR_HOST_IP: loopback, DAPR_API_TOKEN: tokens.daprApiToken, APP_API_TOKEN: tokens.appApiToken },
-  });
-  await waitForHttp(`${app.id} sidecar`, `http://${loopback}:${app.dapr.httpPort}/v1.0/healthz`, {
-    process: sidecar,
-    timeoutMs: 90_000,
-  });
-  await waitForApp(app, appProc);
-  return {
-    id: app.id,
-    port: app.port,
-    daprHttpPort: app.dapr.httpPort,
-    daprGrpcPort: app.dapr.grpcPort,
-    ...tokens,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    appProcess: appSpec.name,
-    sidecarProcess,
-  };
+  private readonly resourcesDir: string;
+
+  constructor(
+    private readonly sup: Supervisor,
+    private readonly info: Omit<StackInfo, 'apps'>,
+    readonly spec: AppSpec,
+    private readonly options: SidecarOptions,
+  ) {
+    this.resourcesDir = renderResources(info.topology, info.runDir, spec.id, options.calleeIds, options.extraResources);
+  }
+
+  get appProcess(): string {
+    return `${this.spec.id}-app`;
+  }
+
+  get sidecarProcess(): string {
+    return `${this.spec.id}-daprd`;
+  }
+
+  /** Starts both and waits until the sidecar is healthy and the app reports ready. */
+  async start(): Promise<RunningApp> {
+    const app = this.sup.start(appProcessSpec(this.spec, this.tokens, this.options));
+    await this.startSidecar();
+    await waitForApp(this.spec, app);
+    return this.describe();
+  }
+
+  async startApp(): Promise<void> {
+    await waitForApp(this.spec, this.sup.start(appProcessSpec(this.spec, this.tokens, this.options)));
+  }
+
+  /** Starts daprd; it is healthy only once the app port answers, so start the app first. */
+  async startSidecar(): Promise<void> {
+    const sidecar = this.sup.start({
+      name: this.sidecarProcess,
+      command: path.join(this.info.daprBin, 'daprd'),
+      args: daprdArgs(this.spec, this.info, this.resourcesDir),
+      env: { DAPR_HOST_IP: loopback, DAPR_API_TOKEN: this.tokens.daprApiToken, APP_API_TOKEN: this.tokens.appApiToken },
+    });
+    await waitForHttp(`${this.spec.id} sidecar`, `http://${loopback}:${this.spec.dapr.httpPort}/v1.0/healthz`, {
+      process: sidecar,
+      timeoutMs: 90_000,
+    });
+  }
+
+  /** kill -9 (or another signal) to one half, then reaps it. */
+  async kill(part: 'app' | 'sidecar', signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const name = part === 'app' ? this.appProcess : this.sidecarProcess;
+    const proc = this.sup.get(name);
+    proc?.child.kill(signal);
+    await proc?.exited;
+    await this.sup.stop(name);
+  }
+
+  /** SIGSTOP/SIGCONT: the process stays, but answers nothing while paused. */
+  pause(part: 'app' | 'sidecar', paused: boolean): void {
+    const name = part === 'app' ? this.appProcess : this.sidecarProcess;
+    this.sup.get(name)?.child.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    await this.sup.stop(this.appProcess);
+    await this.sup.stop(this.sidecarProcess);
+  }
+
+  describe(): RunningApp {
+    return {
+      id: this.spec.id,
+      port: this.spec.port,
+      daprHttpPort: this.spec.dapr.httpPort,
+      daprGrpcPort: this.spec.dapr.grpcPort,
+      ...this.tokens,
+      ...(this.options.databaseUrl ? { databaseUrl: this.options.databaseUrl } : {}),
+      appProcess: this.appProcess,
+      sidecarProcess: this.sidecarProcess,
+    };
+  }
 }

@@ -4,7 +4,7 @@ import { startPlacement, startScheduler } from './control-plane.ts';
 import { provisionDatabases, startKafka, startMariadb, startRedis } from './infra.ts';
 import { killStale, Supervisor } from './processes.ts';
 import { loadProfile, renderConfig } from './resources.ts';
-import { type RunningApp, type StackInfo, startAppWithSidecar } from './sidecar.ts';
+import { AppWithSidecar, type StackInfo } from './sidecar.ts';
 import { locateToolchain } from './toolchain.ts';
 import { type AppSpec, loadTopology, repoRoot } from './topology.ts';
 
@@ -24,6 +24,8 @@ export interface StackOptions {
 export interface Stack {
   info: StackInfo;
   supervisor: Supervisor;
+  /** Each app with its sidecar, by app id, for tests that stop, kill or pause one. */
+  apps: Map<string, AppWithSidecar>;
   stop(): Promise<void>;
 }
 
@@ -68,10 +70,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
     };
     const selected = topology.apps.filter((a) => !options.onlyApps || options.onlyApps.includes(a.id));
-    const apps = options.withApps === false ? [] : await startApps(sup, base, selected, progress);
-    const info: StackInfo = { ...base, apps };
+    const apps = options.withApps === false ? new Map() : await startApps(sup, base, selected, progress);
+    const info: StackInfo = { ...base, apps: [...apps.values()].map((a) => a.describe()) };
     writeFileSync(path.join(runDir, 'stack-info.json'), JSON.stringify(info, null, 2));
-    return { info, supervisor: sup, stop };
+    return { info, supervisor: sup, apps, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -83,18 +85,16 @@ async function startApps(
   base: Omit<StackInfo, 'apps'>,
   apps: AppSpec[],
   progress: (m: string) => void,
-): Promise<RunningApp[]> {
+): Promise<Map<string, AppWithSidecar>> {
   const accounts = await provisionDatabases(base.topology.infrastructure, apps);
-  const ids = apps.map((a) => a.id);
-  const running: RunningApp[] = [];
+  // Every app may call any app of the topology, itself included (replicas of one id).
+  const ids = base.topology.apps.map((a) => a.id);
+  const running = new Map<string, AppWithSidecar>();
   for (const app of apps) {
     progress(`starting ${app.id} with its sidecar`);
-    running.push(
-      await startAppWithSidecar(sup, base, app, {
-        calleeIds: ids.filter((id) => id !== app.id),
-        databaseUrl: accounts.get(app.id)?.url,
-      }),
-    );
+    const pair = new AppWithSidecar(sup, base, app, { calleeIds: ids, databaseUrl: accounts.get(app.id)?.url });
+    await pair.start();
+    running.set(app.id, pair);
   }
   return running;
 }

@@ -128,6 +128,19 @@ export function createDaprClient(options: DaprClientOptions) {
       await expectOk(res, `delete state ${key}`);
     },
 
+    /** Polls until the sidecar answers healthy; for start-up, before workers connect to it. */
+    async waitUntilReady(timeoutMs = 120_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          return await this.healthz();
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    },
+
     /** Resolves when the sidecar is up and its components are initialised. */
     async healthz(): Promise<void> {
       const res = await call('/v1.0/healthz/outbound', { signal: AbortSignal.timeout(2000) });

@@ -26,6 +26,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Response headers that go with the error, such as Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.status = errorCodes[code];
@@ -36,6 +38,8 @@ export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', message);
 export const unauthorized = (message = 'authentication required') => new AppError('UNAUTHORIZED', message);
+export const rateLimited = (retryAfterSeconds: number, message = 'too many attempts, try again later') =>
+  new AppError('RATE_LIMITED', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
 
 interface HttpishError {
   status?: unknown;
@@ -66,6 +70,7 @@ export function errorMiddleware(log: Logger) {
       const err = caught instanceof AppError ? caught : fromHttpError(caught as HttpishError);
       if (err) {
         ctx.status = err.status;
+        ctx.set(err.headers);
         ctx.body = {
           error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
         };

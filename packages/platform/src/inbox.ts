@@ -14,8 +14,11 @@ export interface InboxDb {
  * Records that an event is being applied, inside the transaction that applies it. Returns
  * false when it was applied before: a redelivery, to be acknowledged and otherwise ignored.
  */
-export async function firstDelivery(trx: Transaction<InboxDb> | Kysely<InboxDb>, eventId: string): Promise<boolean> {
-  const result = await trx
+export async function firstDelivery<DB extends InboxDb>(
+  trx: Transaction<DB> | Kysely<DB>,
+  eventId: string,
+): Promise<boolean> {
+  const result = await (trx as unknown as Kysely<InboxDb>)
     .insertInto('processed_events')
     .ignore()
     .values({ event_id: eventId, processed_at: new Date() })

@@ -1,4 +1,5 @@
 export { requireSidecar } from './app-token.ts';
+export { appIds, tokenAudience, tokenIssuer } from './apps.ts';
 export { type AuthenticatedUser, type AuthState, createTokenVerifier, type TokenVerifier } from './auth.ts';
 export { components } from './components.ts';
 export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from './config.ts';
@@ -11,7 +12,16 @@ export {
   type StateItem,
 } from './dapr.ts';
 export { createDatabase, migrateToLatest, pingDatabase } from './db.ts';
-export { AppError, conflict, type ErrorCode, errorMiddleware, forbidden, notFound, unauthorized } from './errors.ts';
+export {
+  AppError,
+  conflict,
+  type ErrorCode,
+  errorMiddleware,
+  forbidden,
+  notFound,
+  rateLimited,
+  unauthorized,
+} from './errors.ts';
 export { mountHealth, type ReadinessCheck } from './health.ts';
 export { firstDelivery, type InboxDb, type ProcessedEventsTable } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
@@ -29,4 +39,3 @@ export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Sub
 export { inUseCase } from './tracing.ts';
 export { parseInput } from './validate.ts';
 export { defineWorkflow, type WorkflowBody } from './workflow.ts';
-export { appIds, tokenAudience, tokenIssuer } from './apps.ts';

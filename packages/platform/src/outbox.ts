@@ -30,8 +30,13 @@ export interface OutgoingEvent {
  * Records an event in the same transaction as the change it describes, so the two commit or
  * fail together; the relay publishes it afterwards (at least once, consumers dedupe by id).
  */
-export async function enqueueEvent(trx: Transaction<OutboxDb> | Kysely<OutboxDb>, event: OutgoingEvent): Promise<void> {
-  await trx
+export async function enqueueEvent<DB extends OutboxDb>(
+  trx: Transaction<DB> | Kysely<DB>,
+  event: OutgoingEvent,
+): Promise<void> {
+  // A service's database type includes the outbox table; Kysely's types cannot see that through
+  // the generic, so the narrowing is done here, once.
+  await (trx as unknown as Kysely<OutboxDb>)
     .insertInto('outbox')
     .values({
       event_id: event.eventId,
@@ -43,8 +48,8 @@ export async function enqueueEvent(trx: Transaction<OutboxDb> | Kysely<OutboxDb>
     .execute();
 }
 
-export interface OutboxRelayOptions {
-  db: Kysely<OutboxDb>;
+export interface OutboxRelayOptions<DB extends OutboxDb> {
+  db: Kysely<DB>;
   dapr: DaprClient;
   pubsub: string;
   log: Logger;
@@ -56,8 +61,9 @@ export interface OutboxRelayOptions {
  * Publishes pending outbox rows in id order. Rows are claimed with SKIP LOCKED so several
  * replicas can relay at once without publishing the same row concurrently.
  */
-export function startOutboxRelay(options: OutboxRelayOptions) {
-  const { db, dapr, pubsub, log } = options;
+export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOptions<DB>) {
+  const { dapr, pubsub, log } = options;
+  const db = options.db as unknown as Kysely<OutboxDb>;
   const batchSize = options.batchSize ?? 50;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;

@@ -1,0 +1,51 @@
+import type { DaprWorkflowClient } from '@dapr/dapr';
+import { createApp, type DaprClient, type Logger, pingDatabase, type TokenVerifier } from '@soulchat/platform';
+import type Koa from 'koa';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db/schema.ts';
+import { authRouter } from './routes/auth/routes.ts';
+import { internalRouter } from './routes/internal/routes.ts';
+import { meRouter } from './routes/me/routes.ts';
+import { createLoginGuard } from './security/login-guard.ts';
+import type { KeyRing } from './security/signing-keys.ts';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Kysely<Database>;
+  dapr: DaprClient;
+  keys: KeyRing;
+  verifier: TokenVerifier;
+  workflows: DaprWorkflowClient;
+}
+
+export function buildApp(deps: Deps): Koa {
+  const { config, db } = deps;
+  const service = config.SERVICE_NAME;
+  const sessions = {
+    db,
+    keys: deps.keys,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+  };
+  const guard = createLoginGuard(deps.dapr, {
+    maxPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
+    windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  });
+  const registration = { db, workflows: deps.workflows, waitMs: config.REGISTRATION_WAIT_MS };
+  return createApp({
+    service,
+    log: deps.log,
+    readiness: [
+      { name: 'database', check: () => pingDatabase(db) },
+      { name: 'sidecar', check: () => deps.dapr.healthz() },
+    ],
+    routers: [
+      authRouter({ service, sessions, registration, keys: deps.keys, guard, verifier: deps.verifier }),
+      meRouter(service, db, deps.verifier),
+      internalRouter(deps.keys, config.APP_API_TOKEN),
+    ],
+  });
+}

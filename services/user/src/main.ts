@@ -1,0 +1,52 @@
+import path from 'node:path';
+import {
+  closeServer,
+  components,
+  createDaprClient,
+  createDatabase,
+  createLogger,
+  createTokenVerifier,
+  listen,
+  migrateToLatest,
+  onShutdown,
+  startOutboxRelay,
+  tokenAudience,
+  tokenIssuer,
+} from '@soulchat/platform';
+import { buildApp } from './app.ts';
+import { readConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
+import { createKeyRing } from './security/signing-keys.ts';
+import { createWorkflows } from './workflows/runtime.ts';
+
+const config = readConfig();
+const service = config.SERVICE_NAME;
+const log = createLogger(service, config.LOG_LEVEL);
+const db = createDatabase<Database>({ url: config.DATABASE_URL });
+const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
+
+await migrateToLatest(db, path.join(import.meta.dirname, 'db/migrations'));
+const keys = createKeyRing(db, config.ACCESS_TOKEN_TTL_SECONDS);
+await keys.activeKey();
+const verifier = createTokenVerifier({ issuer: tokenIssuer, audience: tokenAudience, loadJwks: () => keys.jwks() });
+const sidecar = {
+  daprHost: '127.0.0.1',
+  daprPort: String(config.DAPR_GRPC_PORT),
+  ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
+};
+const { runtime, client: workflows } = createWorkflows({ db, dapr, log, service }, sidecar);
+
+const server = await listen(buildApp({ config, log, db, dapr, keys, verifier, workflows }), config.PORT);
+// The workflow worker gives up for good if its first connection fails: wait for the sidecar.
+await dapr.waitUntilReady();
+await runtime.start();
+const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
+log.info({ port: config.PORT }, 'listening');
+
+onShutdown(log, config.SHUTDOWN_GRACE_MS, [
+  closeServer(server),
+  () => runtime.stop(),
+  () => workflows.stop(),
+  () => relay.stop(),
+  () => db.destroy(),
+]);

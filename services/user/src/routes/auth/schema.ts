@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const username = z
+  .string()
+  .trim()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and underscores only');
+export const email = z.string().trim().max(254).pipe(z.email());
+export const password = z.string().min(10, 'at least 10 characters').max(128);
+
+export const registerBody = z.strictObject({
+  username,
+  email,
+  password,
+  displayName: z.string().trim().min(1).max(50).optional(),
+});
+
+/** A client-chosen registration id makes a retried POST /register join the first attempt. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _')
+  .optional();
+
+export const registrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
+
+export const loginBody = z.strictObject({
+  identifier: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(128),
+});
+
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });

@@ -1,0 +1,13 @@
+import Router from '@koa/router';
+import { requireSidecar } from '@soulchat/platform';
+import type { KeyRing } from '../../security/signing-keys.ts';
+
+/** Operations for operators and other services, reachable only through the sidecar. */
+export function internalRouter(keys: KeyRing, appApiToken: string | undefined): Router {
+  const router = new Router({ prefix: '/internal' });
+  router.use(requireSidecar(appApiToken));
+  router.post('/keys/rotate', async (ctx) => {
+    ctx.body = { kid: await keys.rotate() };
+  });
+  return router;
+}

@@ -1,0 +1,10 @@
+import type { DaprClient, Logger } from '@soulchat/platform';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  dapr: DaprClient;
+  log: Logger;
+  service: string;
+}

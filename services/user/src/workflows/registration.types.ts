@@ -1,0 +1,30 @@
+/** What the registration saga starts from: the password is already hashed. */
+export interface RegistrationInput {
+  registrationId: string;
+  userId: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  displayName: string;
+}
+
+export type RegistrationOutcome =
+  | { status: 'registered'; userId: string }
+  | { status: 'rejected'; taken: string[] }
+  | { status: 'failed'; reason: string };
+
+export type CreatedUser = { userId: string } | { taken: string[] };
+
+export interface UserRef {
+  userId: string;
+}
+
+export const activityNames = {
+  createPendingUser: 'createPendingUser',
+  createProfile: 'createProfile',
+  activateUser: 'activateUser',
+  deletePendingUser: 'deletePendingUser',
+  deleteProfile: 'deleteProfile',
+} as const;
+
+export const registrationWorkflowName = 'registration';
