@@ -19,6 +19,9 @@ export interface AppOptions {
 /** The Koa app every service shares: errors, metrics, JSON (and CloudEvents) bodies, health. */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa();
+  // Clients reach services only through Envoy and the sidecars, so the socket peer is always a
+  // proxy on 127.0.0.1; the client address is the one Envoy puts in X-Forwarded-For.
+  app.proxy = true;
   const metrics = createHttpMetrics(options.service);
   const ops = new Router();
   mountHealth(ops, options.readiness);
@@ -31,6 +34,8 @@ export function createApp(options: AppOptions): Koa {
   app.use(
     bodyParser({
       enableTypes: ['json'],
+      // DELETE may carry a body (e.g. the password confirming an account deletion).
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
       jsonLimit: options.jsonLimit ?? '256kb',
       extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
     }),

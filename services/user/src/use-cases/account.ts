@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from '../security/passwords.ts';
 
 export async function getAccount(db: Kysely<Database>, userId: string): Promise<Account> {
   const account = await findById(db, userId);
-  if (!account || account.status !== 'active') throw notFound('account');
+  if (account?.status !== 'active') throw notFound('account');
   return account;
 }
 

@@ -63,7 +63,7 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string): P
     }
     if (new Date(row.expires_at).getTime() <= Date.now()) return { error: 'refresh token expired' } as const;
     const account = await findById(trx, row.user_id);
-    if (!account || account.status !== 'active') return { error: 'account unavailable' } as const;
+    if (account?.status !== 'active') return { error: 'account unavailable' } as const;
     await markUsed(trx, row.id);
     return { tokens: await issue(deps, account, row.family_id, trx) } as const;
   });
