@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { killStale } from './stack/processes.ts';
 import { defaultRunDir, startStack } from './stack/stack.ts';
 import { repoRoot } from './stack/topology.ts';
 
@@ -33,6 +34,8 @@ if (files.length === 0) {
 // SOULCHAT_TEST_PORT_OFFSET lets two test runs (two checkouts, say) share one machine.
 const portOffset = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
 const runDir = defaultRunDir(portOffset === 1000 ? 'test' : `test-${portOffset}`);
+// A run that died hard leaves its processes; stop them before their data is removed.
+killStale(runDir);
 rmSync(runDir, { recursive: true, force: true });
 const started = Date.now();
 // SOULCHAT_TEST_APPS=skeleton,profile starts only those apps (for work on one service).

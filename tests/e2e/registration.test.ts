@@ -33,7 +33,9 @@ const newName = () => `e2e_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
 async function registerAndLogin(name = newName()) {
   const password = 'correct horse battery staple';
-  const reg = await call<Registered>(`${user}/register`, { body: { username: name, email: `${name}@Example.test`, password } });
+  const reg = await call<Registered>(`${user}/register`, {
+    body: { username: name, email: `${name}@Example.test`, password },
+  });
   assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const login = await call<Tokens>(`${user}/login`, { body: { identifier: name, password } });
   assert.equal(login.status, 200);
@@ -45,16 +47,24 @@ describe('registration and the first steps of a user, across user and profile se
     const alice = await registerAndLogin();
     const bob = await registerAndLogin();
 
-    const refreshed = await call<Tokens>(`${user}/token/refresh`, { body: { refreshToken: alice.tokens.refreshToken } });
+    const refreshed = await call<Tokens>(`${user}/token/refresh`, {
+      body: { refreshToken: alice.tokens.refreshToken },
+    });
     assert.equal(refreshed.status, 200);
     const token = refreshed.body.accessToken;
     const me = await call<{ id: string; username: string }>(`${user}/me`, { token });
     assert.deepEqual([me.body.id, me.body.username], [alice.id, alice.name]);
 
     // The saga created the profile through Dapr service invocation.
-    const created = await call<{ userId: string; username: string; displayName: string }>(`${profile}/profiles/${alice.id}`, { token });
+    const created = await call<{ userId: string; username: string; displayName: string }>(
+      `${profile}/profiles/${alice.id}`,
+      { token },
+    );
     assert.equal(created.status, 200);
-    assert.deepEqual([created.body.userId, created.body.username, created.body.displayName], [alice.id, alice.name, alice.name]);
+    assert.deepEqual(
+      [created.body.userId, created.body.username, created.body.displayName],
+      [alice.id, alice.name, alice.name],
+    );
 
     const updated = await call(`${profile}/profiles/me`, { method: 'PATCH', body: { bio: 'hello from e2e' }, token });
     assert.equal(updated.status, 200);
@@ -63,9 +73,15 @@ describe('registration and the first steps of a user, across user and profile se
 
     assert.equal((await call(`${profile}/profiles/${bob.id}/follow`, { method: 'PUT', token })).status, 204);
     const followers = await call<Page>(`${profile}/profiles/${bob.id}/followers`, { token });
-    assert.deepEqual(followers.body.items.map((i) => i.userId), [alice.id]);
+    assert.deepEqual(
+      followers.body.items.map((i) => i.userId),
+      [alice.id],
+    );
     const following = await call<Page>(`${profile}/profiles/${alice.id}/following`, { token });
-    assert.deepEqual(following.body.items.map((i) => i.userId), [bob.id]);
+    assert.deepEqual(
+      following.body.items.map((i) => i.userId),
+      [bob.id],
+    );
     const counts = await call<{ followers: number; following: number }>(`${profile}/profiles/${bob.id}`, { token });
     assert.deepEqual([counts.body.followers, counts.body.following], [1, 0]);
   });
@@ -73,14 +89,24 @@ describe('registration and the first steps of a user, across user and profile se
   test('a taken username (in any case) or email is a 409 and creates nothing', async () => {
     const taken = await registerAndLogin();
     const sameName = await call<ErrorBody>(`${user}/register`, {
-      body: { username: taken.name.toUpperCase(), email: `other_${taken.name}@example.test`, password: 'long enough password' },
+      body: {
+        username: taken.name.toUpperCase(),
+        email: `other_${taken.name}@example.test`,
+        password: 'long enough password',
+      },
     });
     assert.equal(sameName.status, 409);
     const sameEmail = await call<ErrorBody>(`${user}/register`, {
-      body: { username: newName(), email: `${taken.name.toUpperCase()}@EXAMPLE.TEST`, password: 'long enough password' },
+      body: {
+        username: newName(),
+        email: `${taken.name.toUpperCase()}@EXAMPLE.TEST`,
+        password: 'long enough password',
+      },
     });
     assert.equal(sameEmail.status, 409);
-    const rows = await rootQuery<{ n: number }>(info, 'SELECT COUNT(*) AS n FROM users.users WHERE username = ?', [taken.name]);
+    const rows = await rootQuery<{ n: number }>(info, 'SELECT COUNT(*) AS n FROM users.users WHERE username = ?', [
+      taken.name,
+    ]);
     assert.equal(Number(rows[0]?.n), 1);
   });
 
@@ -106,7 +132,12 @@ describe('registration and the first steps of a user, across user and profile se
   test('user.registered is recorded once per account and published', async () => {
     const { id } = await registerAndLogin();
     const rows = await eventually(
-      () => rootQuery<{ published_at: Date | null }>(info, 'SELECT published_at FROM users.outbox WHERE topic = ? AND partition_key = ?', ['user.registered', id]),
+      () =>
+        rootQuery<{ published_at: Date | null }>(
+          info,
+          'SELECT published_at FROM users.outbox WHERE topic = ? AND partition_key = ?',
+          ['user.registered', id],
+        ),
       (r) => r.length === 1 && r[0]?.published_at !== null,
       15_000,
     );

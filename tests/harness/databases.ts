@@ -3,7 +3,11 @@ import type { StackInfo } from '../../tools/stack/sidecar.ts';
 
 /** Runs one query as MariaDB root on a stack: for checks across services' databases. */
 export async function rootQuery<T>(info: StackInfo, sql: string, params: unknown[] = []): Promise<T[]> {
-  const conn = await createConnection({ host: '127.0.0.1', port: info.topology.infrastructure.mariadb.port, user: 'root' });
+  const conn = await createConnection({
+    host: '127.0.0.1',
+    port: info.topology.infrastructure.mariadb.port,
+    user: 'root',
+  });
   try {
     const [rows] = await conn.query(sql, params);
     return rows as T[];

@@ -49,6 +49,7 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     id,
     workspace: options.workspace,
     entry: options.entry,
+    replicas: 1,
     port: await freePort(),
     dapr: {
       httpPort: await freePort(),

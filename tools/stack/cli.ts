@@ -24,7 +24,7 @@ try {
   const { info } = stack;
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s (profile ${info.topology.profile})`);
   for (const app of info.apps) {
-    log(`${app.id}: http://127.0.0.1:${app.port}  (dapr http ${app.daprHttpPort}, grpc ${app.daprGrpcPort})`);
+    log(`${app.instance}: http://127.0.0.1:${app.port}  (dapr http ${app.daprHttpPort}, grpc ${app.daprGrpcPort})`);
   }
   log(`logs: ${stack.supervisor.logDir}`);
   log('press Ctrl-C to stop everything');

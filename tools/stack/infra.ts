@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { Supervisor } from './processes.ts';
@@ -92,6 +92,33 @@ export async function provisionDatabases(infra: Infra, apps: AppSpec[]): Promise
     await root.end();
   }
   return accounts;
+}
+
+/**
+ * For profiles whose Dapr state store is MySQL/MariaDB: a database and user of its own, and the
+ * connection string in the run dir's secrets file, which the profile's local secret store reads
+ * (in Kubernetes the same secret name is a Secret). Other secrets in the file are kept.
+ */
+export async function provisionStateDatabase(infra: Infra, runDir: string): Promise<void> {
+  const root = await createConnection({ host: '127.0.0.1', port: infra.mariadb.port, user: 'root' });
+  const user = 'dapr_state_svc';
+  const password = randomBytes(18).toString('base64url');
+  try {
+    await root.query('CREATE DATABASE IF NOT EXISTS `dapr_state`');
+    await root.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, '127.0.0.1', password]);
+    await root.query('ALTER USER ?@? IDENTIFIED BY ?', [user, '127.0.0.1', password]);
+    await root.query('GRANT ALL PRIVILEGES ON `dapr_state`.* TO ?@?', [user, '127.0.0.1']);
+  } finally {
+    await root.end();
+  }
+  const dir = path.join(runDir, 'secrets');
+  const file = path.join(dir, 'components.json');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  // The schema name is a component setting; the DSN names no database, as state.mysql expects.
+  const connectionString = `${user}:${password}@tcp(127.0.0.1:${infra.mariadb.port})/?allowNativePasswords=true`;
+  secrets['statestore-mysql'] = { connectionString };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
 }
 
 function accountFor(database: string, port: number): DatabaseAccount {

@@ -1,13 +1,35 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { repoRoot, type Topology } from './topology.ts';
 
-const profileSchema = z.object({ description: z.string(), needs: z.array(z.enum(['kafka', 'redis'])) });
-export type Profile = z.infer<typeof profileSchema> & { name: string; dir: string };
+const profileSchema = z.object({
+  description: z.string(),
+  /** What the launcher must provide (brokers it starts, a state database it provisions); not inherited. */
+  needs: z.array(z.enum(['kafka', 'redis', 'state-database'])),
+  /** Profiles whose components this one starts from; later ones and this one's own files win. */
+  extends: z.array(z.string()).default([]),
+  /** False for profiles that only make sense on one machine; the Helm chart refuses them. */
+  kubernetes: z.boolean().default(true),
+  /** Defaults for this profile's {{PLACEHOLDERS}}; SOULCHAT_<NAME> in the environment overrides them. */
+  vars: z.record(z.string(), z.string()).default({}),
+});
+export type Profile = Omit<z.infer<typeof profileSchema>, 'extends'> & {
+  name: string;
+  dir: string;
+  /** Component files by component name (metadata.name), after the profiles it extends. */
+  files: Map<string, string>;
+};
 
-export function loadProfile(name: string): Profile {
+function componentName(file: string): string {
+  const doc = parse(readFileSync(file, 'utf8')) as { metadata?: { name?: string } };
+  if (!doc?.metadata?.name) throw new Error(`${file} has no metadata.name`);
+  return doc.metadata.name;
+}
+
+export function loadProfile(name: string, seen: string[] = []): Profile {
+  if (seen.includes(name)) throw new Error(`component profiles extend each other in a loop: ${[...seen, name]}`);
   const dir = path.join(repoRoot, 'components', name);
   let raw: string;
   try {
@@ -16,7 +38,22 @@ export function loadProfile(name: string): Profile {
     const known = readdirSync(path.join(repoRoot, 'components')).join(', ');
     throw new Error(`unknown component profile "${name}" (known: ${known})`);
   }
-  return { ...profileSchema.parse(JSON.parse(raw)), name, dir };
+  const own = profileSchema.parse(JSON.parse(raw));
+  const bases = own.extends.map((base) => loadProfile(base, [...seen, name]));
+  const files = new Map<string, string>();
+  for (const base of bases) for (const [component, file] of base.files) files.set(component, file);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    files.set(componentName(path.join(dir, file)), path.join(dir, file));
+  }
+  return {
+    description: own.description,
+    needs: own.needs,
+    kubernetes: own.kubernetes,
+    vars: Object.assign({}, ...bases.map((b) => b.vars), own.vars),
+    name,
+    dir,
+    files,
+  };
 }
 
 /** Fills `{{NAME}}` placeholders; an unknown placeholder is an error, not an empty string. */
@@ -30,7 +67,14 @@ export function fillTemplate(text: string, vars: Record<string, string>): string
 
 export function templateVars(topology: Topology, runDir: string): Record<string, string> {
   const infra = topology.infrastructure;
+  const profileVars = loadProfile(topology.profile).vars;
+  const fromEnv = Object.keys(profileVars).flatMap((key) => {
+    const value = process.env[`SOULCHAT_${key}`];
+    return value === undefined ? [] : [[key, value]];
+  });
   return {
+    ...profileVars,
+    ...Object.fromEntries(fromEnv),
     RUN_DIR: runDir,
     KAFKA_BROKERS: `127.0.0.1:${infra.kafka.port}`,
     REDIS_ADDRESS: `127.0.0.1:${infra.redis.port}`,
@@ -57,11 +101,13 @@ export function renderResources(
   extraResources: string[] = [],
 ): string {
   const dir = path.join(runDir, 'resources', appId);
+  // A run dir reused with another profile must not keep the old profile's components.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const vars = templateVars(topology, runDir);
   const profile = loadProfile(topology.profile);
-  for (const file of readdirSync(profile.dir).filter((f) => f.endsWith('.yaml'))) {
-    writeFileSync(path.join(dir, file), fillTemplate(readFileSync(path.join(profile.dir, file), 'utf8'), vars));
+  for (const file of profile.files.values()) {
+    writeFileSync(path.join(dir, path.basename(file)), fillTemplate(readFileSync(file, 'utf8'), vars));
   }
   const resiliency = parse(readFileSync(path.join(repoRoot, topology.resiliency), 'utf8')) as {
     spec: { targets: Record<string, unknown> };

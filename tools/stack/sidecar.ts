@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ProcessSpec, Running, Supervisor } from './processes.ts';
 import { renderResources } from './resources.ts';
-import { type AppSpec, repoRoot, type Topology } from './topology.ts';
+import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
 import { waitForHttp } from './wait.ts';
 
 /** What a running stack tells its users (the CLI, test suites): written to stack-info.json. */
@@ -19,6 +19,7 @@ export interface StackInfo {
 
 export interface RunningApp {
   id: string;
+  instance: string;
   port: number;
   daprHttpPort: number;
   daprGrpcPort: number;
@@ -57,12 +58,13 @@ function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: st
 /** How an app process is started: also used to restart just the app in crash tests. */
 export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOptions): ProcessSpec {
   return {
-    name: `${app.id}-app`,
+    name: `${instanceName(app)}-app`,
     command: process.execPath,
     args: ['--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
     cwd: repoRoot,
     env: {
       SERVICE_NAME: app.id,
+      INSTANCE_NAME: instanceName(app),
       PORT: String(app.port),
       DAPR_HTTP_PORT: String(app.dapr.httpPort),
       DAPR_GRPC_PORT: String(app.dapr.grpcPort),
@@ -80,7 +82,10 @@ export interface Tokens {
 }
 
 export const waitForApp = (app: AppSpec, proc: Running) =>
-  waitForHttp(`${app.id} app`, `http://${loopback}:${app.port}/readyz`, { process: proc, timeoutMs: 60_000 });
+  waitForHttp(`${instanceName(app)} app`, `http://${loopback}:${app.port}/readyz`, {
+    process: proc,
+    timeoutMs: 60_000,
+  });
 
 /**
  * One Koa app and its daprd, with fresh API tokens. Besides starting both, it lets fault tests
@@ -99,15 +104,21 @@ export class AppWithSidecar {
     readonly spec: AppSpec,
     private readonly options: SidecarOptions,
   ) {
-    this.resourcesDir = renderResources(info.topology, info.runDir, spec.id, options.calleeIds, options.extraResources);
+    this.resourcesDir = renderResources(
+      info.topology,
+      info.runDir,
+      instanceName(spec),
+      options.calleeIds,
+      options.extraResources,
+    );
   }
 
   get appProcess(): string {
-    return `${this.spec.id}-app`;
+    return `${instanceName(this.spec)}-app`;
   }
 
   get sidecarProcess(): string {
-    return `${this.spec.id}-daprd`;
+    return `${instanceName(this.spec)}-daprd`;
   }
 
   /** Starts both and waits until the sidecar is healthy and the app reports ready. */
@@ -128,12 +139,22 @@ export class AppWithSidecar {
       name: this.sidecarProcess,
       command: path.join(this.info.daprBin, 'daprd'),
       args: daprdArgs(this.spec, this.info, this.resourcesDir),
-      env: { DAPR_HOST_IP: loopback, DAPR_API_TOKEN: this.tokens.daprApiToken, APP_API_TOKEN: this.tokens.appApiToken },
+      env: {
+        DAPR_HOST_IP: loopback,
+        DAPR_API_TOKEN: this.tokens.daprApiToken,
+        APP_API_TOKEN: this.tokens.appApiToken,
+        // Components may use {podName}, e.g. a consumer group per chat instance.
+        POD_NAME: instanceName(this.spec),
+      },
     });
-    await waitForHttp(`${this.spec.id} sidecar`, `http://${loopback}:${this.spec.dapr.httpPort}/v1.0/healthz`, {
-      process: sidecar,
-      timeoutMs: 90_000,
-    });
+    await waitForHttp(
+      `${instanceName(this.spec)} sidecar`,
+      `http://${loopback}:${this.spec.dapr.httpPort}/v1.0/healthz`,
+      {
+        process: sidecar,
+        timeoutMs: 90_000,
+      },
+    );
   }
 
   /** kill -9 (or another signal) to one half, then reaps it. */
@@ -159,6 +180,7 @@ export class AppWithSidecar {
   describe(): RunningApp {
     return {
       id: this.spec.id,
+      instance: instanceName(this.spec),
       port: this.spec.port,
       daprHttpPort: this.spec.dapr.httpPort,
       daprGrpcPort: this.spec.dapr.grpcPort,

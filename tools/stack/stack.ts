@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlacement, startScheduler } from './control-plane.ts';
-import { provisionDatabases, startKafka, startMariadb, startRedis } from './infra.ts';
+import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from './infra.ts';
 import { killStale, Supervisor } from './processes.ts';
 import { loadProfile, renderConfig } from './resources.ts';
 import { AppWithSidecar, type StackInfo } from './sidecar.ts';
 import { locateToolchain } from './toolchain.ts';
-import { type AppSpec, loadTopology, repoRoot } from './topology.ts';
+import { type AppSpec, expandReplicas, instanceName, loadTopology, repoRoot, type Topology } from './topology.ts';
+import { portOpen } from './wait.ts';
 
 export interface StackOptions {
   /** Folder for data, logs and rendered config; one per stack. */
@@ -24,7 +25,7 @@ export interface StackOptions {
 export interface Stack {
   info: StackInfo;
   supervisor: Supervisor;
-  /** Each app with its sidecar, by app id, for tests that stop, kill or pause one. */
+  /** Each app instance with its sidecar, by instance name (the app id when it has one instance). */
   apps: Map<string, AppWithSidecar>;
   stop(): Promise<void>;
 }
@@ -43,12 +44,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tools = locateToolchain();
   const stale = killStale(runDir);
   if (stale > 0) progress(`stopped ${stale} processes left by an earlier run`);
+  await refuseBusyPorts(topology);
   const sup = new Supervisor(runDir);
   const stop = () => sup.stopAll();
   try {
     const infra = topology.infrastructure;
     progress('starting mariadb');
     await startMariadb(sup, infra);
+    if (profile.needs.includes('state-database')) await provisionStateDatabase(infra, runDir);
     if (profile.needs.includes('redis')) {
       progress('starting redis');
       await startRedis(sup, tools, infra);
@@ -90,11 +93,22 @@ async function startApps(
   // Every app may call any app of the topology, itself included (replicas of one id).
   const ids = base.topology.apps.map((a) => a.id);
   const running = new Map<string, AppWithSidecar>();
-  for (const app of apps) {
-    progress(`starting ${app.id} with its sidecar`);
+  for (const app of apps.flatMap(expandReplicas)) {
+    progress(`starting ${instanceName(app)} with its sidecar`);
     const pair = new AppWithSidecar(sup, base, app, { calleeIds: ids, databaseUrl: accounts.get(app.id)?.url });
     await pair.start();
-    running.set(app.id, pair);
+    running.set(instanceName(app), pair);
   }
   return running;
+}
+
+/** Another stack on the same ports would answer our readiness checks with its own data. */
+async function refuseBusyPorts(topology: Topology): Promise<void> {
+  const infra = topology.infrastructure;
+  const ports = [infra.mariadb.port, infra.redis.port, infra.kafka.port, infra.placement.port, infra.scheduler.port];
+  const busy = [];
+  for (const port of ports) if (await portOpen(port)) busy.push(port);
+  if (busy.length > 0) {
+    throw new Error(`ports ${busy.join(', ')} are in use: is another stack running? Stop it or pass another --port-offset`);
+  }
 }

@@ -14,6 +14,10 @@ const appSchema = z.object({
     .optional(),
   port,
   dapr: z.object({ httpPort: port, grpcPort: port, internalGrpcPort: port, metricsPort: port }),
+  /** Instances of the app, each with its own sidecar; instance i listens on every port + 10*i. */
+  replicas: z.number().int().min(1).max(8).default(1),
+  /** Set per instance by expandReplicas: the process and pod name, e.g. chat-2. */
+  instance: z.string().optional(),
 });
 
 const topologySchema = z.object({
@@ -32,6 +36,24 @@ const topologySchema = z.object({
 
 export type AppSpec = z.infer<typeof appSchema>;
 export type Topology = z.infer<typeof topologySchema>;
+
+/** One AppSpec per instance; the app id stays the same, so Dapr load-balances between them. */
+export function expandReplicas(app: AppSpec): AppSpec[] {
+  if (app.replicas === 1) return [{ ...app, instance: app.id }];
+  return Array.from({ length: app.replicas }, (_, i) => ({
+    ...app,
+    instance: `${app.id}-${i + 1}`,
+    port: app.port + 10 * i,
+    dapr: {
+      httpPort: app.dapr.httpPort + 10 * i,
+      grpcPort: app.dapr.grpcPort + 10 * i,
+      internalGrpcPort: app.dapr.internalGrpcPort + 10 * i,
+      metricsPort: app.dapr.metricsPort + 10 * i,
+    },
+  }));
+}
+
+export const instanceName = (app: AppSpec) => app.instance ?? app.id;
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { create, type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
 import { type EventEnvelope, EventEnvelopeSchema } from './gen/soulchat/events/v1/envelope_pb.ts';
 
+export * from './gen/soulchat/events/v1/chat_signal_pb.ts';
 export * from './gen/soulchat/events/v1/envelope_pb.ts';
 export * from './gen/soulchat/events/v1/follow_created_pb.ts';
+export * from './gen/soulchat/events/v1/message_created_pb.ts';
+export * from './gen/soulchat/events/v1/message_updated_pb.ts';
 export * from './gen/soulchat/events/v1/profile_updated_pb.ts';
 export * from './gen/soulchat/events/v1/user_deleted_pb.ts';
 export * from './gen/soulchat/events/v1/user_registered_pb.ts';
@@ -15,6 +18,9 @@ export const topics = {
   userDeleted: 'user.deleted',
   followCreated: 'follow.created',
   profileUpdated: 'profile.updated',
+  messageCreated: 'message.created',
+  messageUpdated: 'message.updated',
+  chatSignal: 'chat.signal',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

@@ -4,5 +4,7 @@
  */
 export const components = {
   pubsub: 'pubsub',
+  /** Every instance of a subscribing app receives every event (chat delivery across instances). */
+  fanout: 'fanout',
   state: 'statestore',
 } as const;

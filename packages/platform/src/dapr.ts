@@ -128,6 +128,13 @@ export function createDaprClient(options: DaprClientOptions) {
       await expectOk(res, `delete state ${key}`);
     },
 
+    /** How many workflow workers are connected to this sidecar right now. */
+    async connectedWorkflowWorkers(): Promise<number> {
+      const res = await call('/v1.0/metadata', { signal: AbortSignal.timeout(2000) });
+      const body = (await expectOk(res, 'metadata')) as { workflows?: { connectedWorkers?: number } };
+      return body.workflows?.connectedWorkers ?? 0;
+    },
+
     /** Polls until the sidecar answers healthy; for start-up, before workers connect to it. */
     async waitUntilReady(timeoutMs = 120_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;

@@ -90,3 +90,11 @@ test('metrics label requests by route pattern, not by raw path', async () => {
     );
   });
 });
+
+test('a wrong method on a known route is a JSON 405', async () => {
+  await withApp(router, async (base) => {
+    const res = await fetch(`${base}/things`, { method: 'PUT' });
+    assert.equal(res.status, 405);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
+  });
+});

@@ -8,6 +8,7 @@ export const errorCodes = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -53,6 +54,8 @@ function fromHttpError(err: HttpishError): AppError | undefined {
   if (typeof err.status !== 'number' || err.status >= 500 || err.status < 400) return undefined;
   if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'request body too large');
   if (err.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
+  if (err.status === 405) return new AppError('METHOD_NOT_ALLOWED', 'method not allowed on this route');
+  if (err.status === 501) return new AppError('METHOD_NOT_ALLOWED', 'method not implemented');
   if (err.type === 'entity.parse.failed' || err.status === 400) {
     return new AppError('BAD_REQUEST', 'request body is not valid JSON');
   }

@@ -26,6 +26,7 @@ export { mountHealth, type ReadinessCheck } from './health.ts';
 export { firstDelivery, type InboxDb, type ProcessedEventsTable } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics } from './metrics.ts';
+export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
 export {
   enqueueEvent,
   type OutboxDb,
@@ -39,3 +40,4 @@ export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Sub
 export { inUseCase } from './tracing.ts';
 export { parseInput } from './validate.ts';
 export { defineWorkflow, type WorkflowBody } from './workflow.ts';
+export { superviseWorkflowRuntime } from './workflow-supervisor.ts';

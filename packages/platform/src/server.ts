@@ -41,7 +41,7 @@ export function createApp(options: AppOptions): Koa {
     }),
   );
   app.use(ops.routes());
-  for (const router of options.routers) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of options.routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   app.on('error', (err: Error) => options.log.warn({ err }, 'koa error'));
   return app;
 }

@@ -34,7 +34,12 @@ export function buildApp(deps: Deps): Koa {
     maxPerClient: config.LOGIN_MAX_FAILURES_PER_CLIENT,
     windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
   });
-  const registration = { db, workflows: deps.workflows, waitMs: config.REGISTRATION_WAIT_MS };
+  const registration = {
+    db,
+    workflows: deps.workflows,
+    waitMs: config.REGISTRATION_WAIT_MS,
+    retryDelaysMs: config.REGISTRATION_RETRY_DELAYS_MS,
+  };
   return createApp({
     service,
     log: deps.log,

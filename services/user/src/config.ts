@@ -7,6 +7,12 @@ const schema = baseConfigSchema.extend({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** How long POST /register waits for the saga before answering 202 with a registration id. */
   REGISTRATION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(15_000),
+  /** Waits before retrying the profile step (comma list of ms), then the saga compensates. */
+  REGISTRATION_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .default('1000,2000,4000,8000,16000')
+    .transform((s) => s.split(',').map(Number)),
   /** Failed logins allowed per account, and per client address, within the window. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(20),

@@ -10,6 +10,7 @@ import {
   migrateToLatest,
   onShutdown,
   startOutboxRelay,
+  superviseWorkflowRuntime,
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
@@ -17,7 +18,7 @@ import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import { createKeyRing } from './security/signing-keys.ts';
-import { createWorkflows } from './workflows/runtime.ts';
+import { createWorkflowClient, createWorkflowRuntime } from './workflows/runtime.ts';
 
 const config = readConfig();
 const service = config.SERVICE_NAME;
@@ -34,18 +35,21 @@ const sidecar = {
   daprPort: String(config.DAPR_GRPC_PORT),
   ...(config.DAPR_API_TOKEN ? { daprApiToken: config.DAPR_API_TOKEN } : {}),
 };
-const { runtime, client: workflows } = createWorkflows({ db, dapr, log, service }, sidecar);
+const workflows = createWorkflowClient(sidecar);
 
 const server = await listen(buildApp({ config, log, db, dapr, keys, verifier, workflows }), config.PORT);
 // The workflow worker gives up for good if its first connection fails: wait for the sidecar.
-await dapr.waitUntilReady();
-await runtime.start();
+const worker = await superviseWorkflowRuntime({
+  dapr,
+  log,
+  create: () => createWorkflowRuntime({ db, dapr, log, service }, sidecar),
+});
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
 log.info({ port: config.PORT }, 'listening');
 
 onShutdown(log, config.SHUTDOWN_GRACE_MS, [
   closeServer(server),
-  () => runtime.stop(),
+  () => worker.stop(),
   () => workflows.stop(),
   () => relay.stop(),
   () => db.destroy(),

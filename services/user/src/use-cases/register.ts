@@ -16,6 +16,7 @@ export interface RegisterDeps {
   db: Kysely<Database>;
   workflows: DaprWorkflowClient;
   waitMs: number;
+  retryDelaysMs: number[];
 }
 
 export interface RegisterRequest {
@@ -48,6 +49,7 @@ export async function register(deps: RegisterDeps, req: RegisterRequest): Promis
     email: req.email.trim(),
     passwordHash: await hashPassword(req.password),
     displayName: req.displayName,
+    retryDelaysMs: deps.retryDelaysMs,
   };
   await schedule(deps.workflows, input);
   return awaitOutcome(deps, req.registrationId, deps.waitMs);

@@ -6,6 +6,8 @@ export interface RegistrationInput {
   email: string;
   passwordHash: string;
   displayName: string;
+  /** Waits between attempts at the profile step; durable timers, so they survive restarts. */
+  retryDelaysMs: number[];
 }
 
 export type RegistrationOutcome =
@@ -28,3 +30,6 @@ export const activityNames = {
 } as const;
 
 export const registrationWorkflowName = 'registration';
+
+/** Activity errors carry this marker when retrying cannot help (the other side said no). */
+export const permanentMarker = '[permanent]';

@@ -12,17 +12,18 @@ export interface SidecarGrpc {
   daprApiToken?: string;
 }
 
-/** The worker that runs the registration saga's code, and the client that starts and reads it. */
-export function createWorkflows(deps: ActivityDeps, sidecar: SidecarGrpc) {
-  const runtime = new WorkflowRuntime(sidecar)
+/** A worker that runs the registration saga's code (a new one each call). */
+export function createWorkflowRuntime(deps: ActivityDeps, sidecar: SidecarGrpc): WorkflowRuntime {
+  return new WorkflowRuntime(sidecar)
     .registerWorkflowWithName(registrationWorkflowName, registrationWorkflow)
     .registerActivityWithName(activityNames.createPendingUser, createPendingUser(deps))
     .registerActivityWithName(activityNames.createProfile, createProfile(deps))
     .registerActivityWithName(activityNames.activateUser, activateUser(deps))
     .registerActivityWithName(activityNames.deletePendingUser, deletePendingUser(deps))
     .registerActivityWithName(activityNames.deleteProfile, deleteProfile(deps));
-  const client = new DaprWorkflowClient(sidecar);
-  return { runtime, client };
 }
+
+/** The client that starts registrations and reads their state. */
+export const createWorkflowClient = (sidecar: SidecarGrpc) => new DaprWorkflowClient(sidecar);
 
 export type WorkflowClient = DaprWorkflowClient;

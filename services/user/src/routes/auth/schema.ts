@@ -1,11 +1,8 @@
+import { displayNameRule, usernameRule } from '@soulchat/platform';
 import { z } from 'zod';
 
-const username = z
-  .string()
-  .trim()
-  .min(3)
-  .max(32)
-  .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and underscores only');
+// The same rules the profile service applies, so registration refuses what it would refuse.
+const username = z.string().trim().pipe(usernameRule);
 export const email = z.string().trim().max(254).pipe(z.email());
 export const password = z.string().min(10, 'at least 10 characters').max(128);
 
@@ -13,7 +10,7 @@ export const registerBody = z.strictObject({
   username,
   email,
   password,
-  displayName: z.string().trim().min(1).max(50).optional(),
+  displayName: displayNameRule.optional(),
 });
 
 /** A client-chosen registration id makes a retried POST /register join the first attempt. */

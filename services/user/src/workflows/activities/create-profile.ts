@@ -2,11 +2,14 @@ import { create } from '@bufbuild/protobuf';
 import type { WorkflowActivityContext } from '@dapr/dapr';
 import { CreateProfileRequestSchema, encode } from '@soulchat/contracts';
 import { appIds } from '@soulchat/platform';
-import type { RegistrationInput } from '../registration.types.ts';
+import { permanentMarker, type RegistrationInput } from '../registration.types.ts';
 import type { ActivityDeps } from './deps.ts';
-import { PermanentError, withRetries } from './retry.ts';
+import { withRetries } from './retry.ts';
 
-/** Creates the profile through the profile service (idempotent there by user id). */
+/**
+ * Creates the profile through the profile service (idempotent there by user id). One attempt:
+ * the workflow retries transient failures after durable timers.
+ */
 export const createProfile =
   ({ dapr, log }: ActivityDeps) =>
   async (_: WorkflowActivityContext, input: RegistrationInput): Promise<void> => {
@@ -18,14 +21,12 @@ export const createProfile =
         displayName: input.displayName,
       }),
     );
-    await withRetries(async () => {
-      const res = await dapr.invokeRaw(appIds.profile, 'internal/profiles', { method: 'POST', body });
-      if (res.status < 300) return;
-      const detail = JSON.stringify(res.body);
-      log.warn({ userId: input.userId, status: res.status, detail }, 'profile creation refused');
-      if (res.status < 500) throw new PermanentError(`profile service answered ${res.status}: ${detail}`);
-      throw new Error(`profile service answered ${res.status}`);
-    });
+    const res = await dapr.invokeRaw(appIds.profile, 'internal/profiles', { method: 'POST', body });
+    if (res.status < 300) return;
+    const detail = JSON.stringify(res.body);
+    log.warn({ userId: input.userId, status: res.status, detail }, 'profile creation failed');
+    const kind = res.status < 500 ? permanentMarker : '[transient]';
+    throw new Error(`${kind} profile service answered ${res.status}: ${detail}`);
   };
 
 /** Compensation for a profile created by a registration that could not finish. */

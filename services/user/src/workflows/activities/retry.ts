@@ -1,10 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** An error that retrying cannot fix (the other side said no). */
-export class PermanentError extends Error {
-  override name = 'PermanentError';
-}
-
 /**
  * The JS SDK has no activity retry policies, so activities retry transient failures themselves
  * (on top of Dapr's resiliency policy for the call), then give up and let the saga compensate.
@@ -15,7 +10,7 @@ export async function withRetries<T>(run: () => Promise<T>, attempts = 4, firstD
     try {
       return await run();
     } catch (err) {
-      if (err instanceof PermanentError || attempt >= attempts) throw err;
+      if (attempt >= attempts) throw err;
       await sleep(delay);
       delay *= 2;
     }

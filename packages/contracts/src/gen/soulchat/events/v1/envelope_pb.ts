@@ -2,25 +2,22 @@
 // @generated from file soulchat/events/v1/envelope.proto (package soulchat.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/events/v1/envelope.proto.
  */
-export const file_soulchat_events_v1_envelope: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'CiFzb3VsY2hhdC9ldmVudHMvdjEvZW52ZWxvcGUucHJvdG8SEnNvdWxjaGF0LmV2ZW50cy52MSJOCg1FdmVudEVudmVsb3BlEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSEwoLb2NjdXJyZWRfYXQYAyABKAkSDgoGc291cmNlGAQgASgJYgZwcm90bzM',
-  );
+export const file_soulchat_events_v1_envelope: GenFile = /*@__PURE__*/
+  fileDesc("CiFzb3VsY2hhdC9ldmVudHMvdjEvZW52ZWxvcGUucHJvdG8SEnNvdWxjaGF0LmV2ZW50cy52MSJOCg1FdmVudEVudmVsb3BlEgoKAmlkGAEgASgJEgwKBHR5cGUYAiABKAkSEwoLb2NjdXJyZWRfYXQYAyABKAkSDgoGc291cmNlGAQgASgJYgZwcm90bzM");
 
 /**
  * Every event carries this envelope: consumers deduplicate by `id`, order by `occurred_at`.
  *
  * @generated from message soulchat.events.v1.EventEnvelope
  */
-export type EventEnvelope = Message<'soulchat.events.v1.EventEnvelope'> & {
+export type EventEnvelope = Message<"soulchat.events.v1.EventEnvelope"> & {
   /**
    * Unique per event; a redelivered event keeps its id.
    *
@@ -89,6 +86,6 @@ export type EventEnvelopeJson = {
  * Describes the message soulchat.events.v1.EventEnvelope.
  * Use `create(EventEnvelopeSchema)` to create a new message.
  */
-export const EventEnvelopeSchema: GenMessage<EventEnvelope, { jsonType: EventEnvelopeJson }> =
-  /*@__PURE__*/
+export const EventEnvelopeSchema: GenMessage<EventEnvelope, {jsonType: EventEnvelopeJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_events_v1_envelope, 0);
+

@@ -2,28 +2,24 @@
 // @generated from file soulchat/events/v1/follow_created.proto (package soulchat.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { EventEnvelope, EventEnvelopeJson } from './envelope_pb.ts';
-import { file_soulchat_events_v1_envelope } from './envelope_pb.ts';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { EventEnvelope, EventEnvelopeJson } from "./envelope_pb.ts";
+import { file_soulchat_events_v1_envelope } from "./envelope_pb.ts";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/events/v1/follow_created.proto.
  */
-export const file_soulchat_events_v1_follow_created: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Cidzb3VsY2hhdC9ldmVudHMvdjEvZm9sbG93X2NyZWF0ZWQucHJvdG8SEnNvdWxjaGF0LmV2ZW50cy52MSJvCg1Gb2xsb3dDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEwoLZm9sbG93ZXJfaWQYAiABKAkSFAoMZm9sbG93aW5nX2lkGAMgASgJYgZwcm90bzM',
-    [file_soulchat_events_v1_envelope],
-  );
+export const file_soulchat_events_v1_follow_created: GenFile = /*@__PURE__*/
+  fileDesc("Cidzb3VsY2hhdC9ldmVudHMvdjEvZm9sbG93X2NyZWF0ZWQucHJvdG8SEnNvdWxjaGF0LmV2ZW50cy52MSJvCg1Gb2xsb3dDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEwoLZm9sbG93ZXJfaWQYAiABKAkSFAoMZm9sbG93aW5nX2lkGAMgASgJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
 
 /**
  * One user started following another (topic "follow.created").
  *
  * @generated from message soulchat.events.v1.FollowCreated
  */
-export type FollowCreated = Message<'soulchat.events.v1.FollowCreated'> & {
+export type FollowCreated = Message<"soulchat.events.v1.FollowCreated"> & {
   /**
    * @generated from field: soulchat.events.v1.EventEnvelope envelope = 1;
    */
@@ -66,6 +62,6 @@ export type FollowCreatedJson = {
  * Describes the message soulchat.events.v1.FollowCreated.
  * Use `create(FollowCreatedSchema)` to create a new message.
  */
-export const FollowCreatedSchema: GenMessage<FollowCreated, { jsonType: FollowCreatedJson }> =
-  /*@__PURE__*/
+export const FollowCreatedSchema: GenMessage<FollowCreated, {jsonType: FollowCreatedJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_events_v1_follow_created, 0);
+

@@ -2,28 +2,24 @@
 // @generated from file soulchat/events/v1/profile_updated.proto (package soulchat.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { EventEnvelope, EventEnvelopeJson } from './envelope_pb.ts';
-import { file_soulchat_events_v1_envelope } from './envelope_pb.ts';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { EventEnvelope, EventEnvelopeJson } from "./envelope_pb.ts";
+import { file_soulchat_events_v1_envelope } from "./envelope_pb.ts";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/events/v1/profile_updated.proto.
  */
-export const file_soulchat_events_v1_profile_updated: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Cihzb3VsY2hhdC9ldmVudHMvdjEvcHJvZmlsZV91cGRhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEijAEKDlByb2ZpbGVVcGRhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSDwoHdXNlcl9pZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSCwoDYmlvGAQgASgJEhEKCWltYWdlX3VybBgFIAEoCWIGcHJvdG8z',
-    [file_soulchat_events_v1_envelope],
-  );
+export const file_soulchat_events_v1_profile_updated: GenFile = /*@__PURE__*/
+  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvcHJvZmlsZV91cGRhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEijAEKDlByb2ZpbGVVcGRhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSDwoHdXNlcl9pZBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSCwoDYmlvGAQgASgJEhEKCWltYWdlX3VybBgFIAEoCWIGcHJvdG8z", [file_soulchat_events_v1_envelope]);
 
 /**
  * A profile's public fields changed (topic "profile.updated"); carries the new values.
  *
  * @generated from message soulchat.events.v1.ProfileUpdated
  */
-export type ProfileUpdated = Message<'soulchat.events.v1.ProfileUpdated'> & {
+export type ProfileUpdated = Message<"soulchat.events.v1.ProfileUpdated"> & {
   /**
    * @generated from field: soulchat.events.v1.EventEnvelope envelope = 1;
    */
@@ -86,6 +82,6 @@ export type ProfileUpdatedJson = {
  * Describes the message soulchat.events.v1.ProfileUpdated.
  * Use `create(ProfileUpdatedSchema)` to create a new message.
  */
-export const ProfileUpdatedSchema: GenMessage<ProfileUpdated, { jsonType: ProfileUpdatedJson }> =
-  /*@__PURE__*/
+export const ProfileUpdatedSchema: GenMessage<ProfileUpdated, {jsonType: ProfileUpdatedJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_events_v1_profile_updated, 0);
+

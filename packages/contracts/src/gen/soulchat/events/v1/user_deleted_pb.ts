@@ -2,28 +2,24 @@
 // @generated from file soulchat/events/v1/user_deleted.proto (package soulchat.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { EventEnvelope, EventEnvelopeJson } from './envelope_pb.ts';
-import { file_soulchat_events_v1_envelope } from './envelope_pb.ts';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { EventEnvelope, EventEnvelopeJson } from "./envelope_pb.ts";
+import { file_soulchat_events_v1_envelope } from "./envelope_pb.ts";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/events/v1/user_deleted.proto.
  */
-export const file_soulchat_events_v1_user_deleted: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'CiVzb3VsY2hhdC9ldmVudHMvdjEvdXNlcl9kZWxldGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEiUwoLVXNlckRlbGV0ZWQSMwoIZW52ZWxvcGUYASABKAsyIS5zb3VsY2hhdC5ldmVudHMudjEuRXZlbnRFbnZlbG9wZRIPCgd1c2VyX2lkGAIgASgJYgZwcm90bzM',
-    [file_soulchat_events_v1_envelope],
-  );
+export const file_soulchat_events_v1_user_deleted: GenFile = /*@__PURE__*/
+  fileDesc("CiVzb3VsY2hhdC9ldmVudHMvdjEvdXNlcl9kZWxldGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEiUwoLVXNlckRlbGV0ZWQSMwoIZW52ZWxvcGUYASABKAsyIS5zb3VsY2hhdC5ldmVudHMudjEuRXZlbnRFbnZlbG9wZRIPCgd1c2VyX2lkGAIgASgJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
 
 /**
  * An account was deleted (topic "user.deleted"); every service removes or anonymises its data.
  *
  * @generated from message soulchat.events.v1.UserDeleted
  */
-export type UserDeleted = Message<'soulchat.events.v1.UserDeleted'> & {
+export type UserDeleted = Message<"soulchat.events.v1.UserDeleted"> & {
   /**
    * @generated from field: soulchat.events.v1.EventEnvelope envelope = 1;
    */
@@ -56,6 +52,6 @@ export type UserDeletedJson = {
  * Describes the message soulchat.events.v1.UserDeleted.
  * Use `create(UserDeletedSchema)` to create a new message.
  */
-export const UserDeletedSchema: GenMessage<UserDeleted, { jsonType: UserDeletedJson }> =
-  /*@__PURE__*/
+export const UserDeletedSchema: GenMessage<UserDeleted, {jsonType: UserDeletedJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_events_v1_user_deleted, 0);
+

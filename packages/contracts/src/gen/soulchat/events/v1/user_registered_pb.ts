@@ -2,28 +2,24 @@
 // @generated from file soulchat/events/v1/user_registered.proto (package soulchat.events.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
-import type { EventEnvelope, EventEnvelopeJson } from './envelope_pb.ts';
-import { file_soulchat_events_v1_envelope } from './envelope_pb.ts';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { EventEnvelope, EventEnvelopeJson } from "./envelope_pb.ts";
+import { file_soulchat_events_v1_envelope } from "./envelope_pb.ts";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/events/v1/user_registered.proto.
  */
-export const file_soulchat_events_v1_user_registered: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'Cihzb3VsY2hhdC9ldmVudHMvdjEvdXNlcl9yZWdpc3RlcmVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEijQEKDlVzZXJSZWdpc3RlcmVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSDwoHdXNlcl9pZBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRIUCgxkaXNwbGF5X25hbWUYBSABKAliBnByb3RvMw',
-    [file_soulchat_events_v1_envelope],
-  );
+export const file_soulchat_events_v1_user_registered: GenFile = /*@__PURE__*/
+  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvdXNlcl9yZWdpc3RlcmVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEijQEKDlVzZXJSZWdpc3RlcmVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSDwoHdXNlcl9pZBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRIUCgxkaXNwbGF5X25hbWUYBSABKAliBnByb3RvMw", [file_soulchat_events_v1_envelope]);
 
 /**
  * Published once per account, when its registration completed (topic "user.registered").
  *
  * @generated from message soulchat.events.v1.UserRegistered
  */
-export type UserRegistered = Message<'soulchat.events.v1.UserRegistered'> & {
+export type UserRegistered = Message<"soulchat.events.v1.UserRegistered"> & {
   /**
    * @generated from field: soulchat.events.v1.EventEnvelope envelope = 1;
    */
@@ -86,6 +82,6 @@ export type UserRegisteredJson = {
  * Describes the message soulchat.events.v1.UserRegistered.
  * Use `create(UserRegisteredSchema)` to create a new message.
  */
-export const UserRegisteredSchema: GenMessage<UserRegistered, { jsonType: UserRegisteredJson }> =
-  /*@__PURE__*/
+export const UserRegisteredSchema: GenMessage<UserRegistered, {jsonType: UserRegisteredJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_events_v1_user_registered, 0);
+

@@ -2,18 +2,15 @@
 // @generated from file soulchat/profile/v1/internal.proto (package soulchat.profile.v1, syntax proto3)
 /* eslint-disable */
 
-import type { Message } from '@bufbuild/protobuf';
-import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
-import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file soulchat/profile/v1/internal.proto.
  */
-export const file_soulchat_profile_v1_internal: GenFile =
-  /*@__PURE__*/
-  fileDesc(
-    'CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCGIGcHJvdG8z',
-  );
+export const file_soulchat_profile_v1_internal: GenFile = /*@__PURE__*/
+  fileDesc("CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCGIGcHJvdG8z");
 
 /**
  * POST /internal/profiles: create the profile of a new account (registration saga).
@@ -21,7 +18,7 @@ export const file_soulchat_profile_v1_internal: GenFile =
  *
  * @generated from message soulchat.profile.v1.CreateProfileRequest
  */
-export type CreateProfileRequest = Message<'soulchat.profile.v1.CreateProfileRequest'> & {
+export type CreateProfileRequest = Message<"soulchat.profile.v1.CreateProfileRequest"> & {
   /**
    * @generated from field: string user_id = 1;
    */
@@ -65,14 +62,13 @@ export type CreateProfileRequestJson = {
  * Describes the message soulchat.profile.v1.CreateProfileRequest.
  * Use `create(CreateProfileRequestSchema)` to create a new message.
  */
-export const CreateProfileRequestSchema: GenMessage<CreateProfileRequest, { jsonType: CreateProfileRequestJson }> =
-  /*@__PURE__*/
+export const CreateProfileRequestSchema: GenMessage<CreateProfileRequest, {jsonType: CreateProfileRequestJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 0);
 
 /**
  * @generated from message soulchat.profile.v1.Profile
  */
-export type Profile = Message<'soulchat.profile.v1.Profile'> & {
+export type Profile = Message<"soulchat.profile.v1.Profile"> & {
   /**
    * @generated from field: string user_id = 1;
    */
@@ -153,8 +149,7 @@ export type ProfileJson = {
  * Describes the message soulchat.profile.v1.Profile.
  * Use `create(ProfileSchema)` to create a new message.
  */
-export const ProfileSchema: GenMessage<Profile, { jsonType: ProfileJson }> =
-  /*@__PURE__*/
+export const ProfileSchema: GenMessage<Profile, {jsonType: ProfileJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 1);
 
 /**
@@ -162,7 +157,7 @@ export const ProfileSchema: GenMessage<Profile, { jsonType: ProfileJson }> =
  *
  * @generated from message soulchat.profile.v1.DeleteProfileRequest
  */
-export type DeleteProfileRequest = Message<'soulchat.profile.v1.DeleteProfileRequest'> & {
+export type DeleteProfileRequest = Message<"soulchat.profile.v1.DeleteProfileRequest"> & {
   /**
    * @generated from field: string user_id = 1;
    */
@@ -185,8 +180,7 @@ export type DeleteProfileRequestJson = {
  * Describes the message soulchat.profile.v1.DeleteProfileRequest.
  * Use `create(DeleteProfileRequestSchema)` to create a new message.
  */
-export const DeleteProfileRequestSchema: GenMessage<DeleteProfileRequest, { jsonType: DeleteProfileRequestJson }> =
-  /*@__PURE__*/
+export const DeleteProfileRequestSchema: GenMessage<DeleteProfileRequest, {jsonType: DeleteProfileRequestJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 2);
 
 /**
@@ -194,7 +188,7 @@ export const DeleteProfileRequestSchema: GenMessage<DeleteProfileRequest, { json
  *
  * @generated from message soulchat.profile.v1.BlockCheckRequest
  */
-export type BlockCheckRequest = Message<'soulchat.profile.v1.BlockCheckRequest'> & {
+export type BlockCheckRequest = Message<"soulchat.profile.v1.BlockCheckRequest"> & {
   /**
    * @generated from field: string user_a = 1;
    */
@@ -227,14 +221,13 @@ export type BlockCheckRequestJson = {
  * Describes the message soulchat.profile.v1.BlockCheckRequest.
  * Use `create(BlockCheckRequestSchema)` to create a new message.
  */
-export const BlockCheckRequestSchema: GenMessage<BlockCheckRequest, { jsonType: BlockCheckRequestJson }> =
-  /*@__PURE__*/
+export const BlockCheckRequestSchema: GenMessage<BlockCheckRequest, {jsonType: BlockCheckRequestJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 3);
 
 /**
  * @generated from message soulchat.profile.v1.BlockCheckResponse
  */
-export type BlockCheckResponse = Message<'soulchat.profile.v1.BlockCheckResponse'> & {
+export type BlockCheckResponse = Message<"soulchat.profile.v1.BlockCheckResponse"> & {
   /**
    * @generated from field: bool blocked = 1;
    */
@@ -255,6 +248,6 @@ export type BlockCheckResponseJson = {
  * Describes the message soulchat.profile.v1.BlockCheckResponse.
  * Use `create(BlockCheckResponseSchema)` to create a new message.
  */
-export const BlockCheckResponseSchema: GenMessage<BlockCheckResponse, { jsonType: BlockCheckResponseJson }> =
-  /*@__PURE__*/
+export const BlockCheckResponseSchema: GenMessage<BlockCheckResponse, {jsonType: BlockCheckResponseJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 4);
+

@@ -1,0 +1,54 @@
+import Router from '@koa/router';
+import {
+  createApp,
+  type DaprClient,
+  type Logger,
+  mountSubscriptions,
+  pingDatabase,
+  type TokenVerifier,
+} from '@soulchat/platform';
+import type Koa from 'koa';
+import type { Kysely } from 'kysely';
+import { createProfileCache } from './cache/profile-cache.ts';
+import type { Database } from './db/schema.ts';
+import { userDeletedSubscription } from './events/user-deleted.ts';
+import { internalRouter } from './routes/internal/routes.ts';
+import { profilesRouter } from './routes/profiles/routes.ts';
+import { relationsRouter } from './routes/relations/routes.ts';
+import type { UseCaseDeps } from './usecases/deps.ts';
+
+export interface Deps {
+  service: string;
+  log: Logger;
+  db: Kysely<Database>;
+  dapr: DaprClient;
+  /** Checks access tokens on the public routes; tests pass one trusting their own key. */
+  verifier: TokenVerifier;
+  /** Required: the internal and event routes accept only the sidecar, which sends it. */
+  appApiToken: string;
+}
+
+export function buildApp(deps: Deps): Koa {
+  const useCases: UseCaseDeps = {
+    service: deps.service,
+    log: deps.log,
+    db: deps.db,
+    cache: createProfileCache(deps.dapr, deps.log),
+  };
+  const events = new Router();
+  mountSubscriptions(events, [userDeletedSubscription(useCases)], deps.appApiToken);
+  return createApp({
+    service: deps.service,
+    log: deps.log,
+    readiness: [
+      { name: 'database', check: () => pingDatabase(deps.db) },
+      { name: 'sidecar', check: () => deps.dapr.healthz() },
+    ],
+    routers: [
+      profilesRouter(useCases, deps.verifier),
+      relationsRouter(useCases, deps.verifier),
+      internalRouter(useCases, deps.appApiToken),
+      events,
+    ],
+  });
+}

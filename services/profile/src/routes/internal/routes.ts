@@ -1,0 +1,72 @@
+import { create } from '@bufbuild/protobuf';
+import Router from '@koa/router';
+import {
+  BlockCheckResponseSchema,
+  ContractError,
+  CreateProfileRequestSchema,
+  decode,
+  encode,
+  ProfileSchema,
+} from '@soulchat/contracts';
+import { AppError, parseInput, requireSidecar } from '@soulchat/platform';
+import type { Profile } from '../../domain/profile.ts';
+import { blockedEitherWay } from '../../usecases/blocks.ts';
+import type { UseCaseDeps } from '../../usecases/deps.ts';
+import { createProfile, removeUser } from '../../usecases/internal-profiles.ts';
+import { blockCheckQuery, newProfileFields, userIdParams } from './schema.ts';
+
+function readContract<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ContractError) throw new AppError('BAD_REQUEST', err.message);
+    throw err;
+  }
+}
+
+function toContract(profile: Profile) {
+  return encode(
+    ProfileSchema,
+    create(ProfileSchema, {
+      userId: profile.userId,
+      username: profile.username,
+      displayName: profile.displayName,
+      bio: profile.bio ?? '',
+      imageUrl: profile.imageUrl ?? '',
+      createdAt: profile.createdAt.toISOString(),
+      updatedAt: profile.updatedAt.toISOString(),
+    }),
+  );
+}
+
+/** Operations for other services, through Dapr service invocation (proto/soulchat/profile/v1). */
+export function internalRouter(deps: UseCaseDeps, appApiToken: string): Router {
+  const router = new Router({ prefix: '/internal' });
+  router.use(requireSidecar(appApiToken));
+
+  router.post('/profiles', async (ctx) => {
+    const request = readContract(() => decode(CreateProfileRequestSchema, ctx.request.body));
+    const input = parseInput(newProfileFields, {
+      userId: request.userId,
+      username: request.username,
+      displayName: request.displayName,
+    });
+    const { profile, created } = await createProfile(deps, input);
+    ctx.status = created ? 201 : 200;
+    ctx.body = toContract(profile);
+  });
+
+  router.delete('/profiles/:userId', async (ctx) => {
+    const { userId } = parseInput(userIdParams, ctx.params);
+    await removeUser(deps, userId);
+    ctx.status = 204;
+  });
+
+  router.get('/blocks', async (ctx) => {
+    const { a, b } = parseInput(blockCheckQuery, ctx.query);
+    const blocked = await blockedEitherWay(deps, a, b);
+    ctx.body = encode(BlockCheckResponseSchema, create(BlockCheckResponseSchema, { blocked }));
+  });
+
+  return router;
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { displayNameRule, userIdRule, usernameRule } from '../../domain/rules.ts';
+
+/** The fields of a decoded CreateProfileRequest (proto3 leaves missing strings empty). */
+export const newProfileFields = z.object({
+  userId: userIdRule,
+  username: usernameRule,
+  displayName: displayNameRule,
+});
+
+export const userIdParams = z.object({ userId: userIdRule });
+
+export const blockCheckQuery = z.object({ a: userIdRule, b: userIdRule });

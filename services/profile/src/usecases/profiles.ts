@@ -1,0 +1,43 @@
+import { enqueueEvent, inUseCase, notFound } from '@soulchat/platform';
+import { countFollows } from '../db/follows.repository.ts';
+import { findProfile, findProfileForUpdate, updateProfile } from '../db/profiles.repository.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { applyChanges, type ProfileChanges, type ProfileView, toView } from '../domain/profile.ts';
+import { profileUpdated } from '../events/outgoing.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+async function loadView(deps: UseCaseDeps, userId: string): Promise<ProfileView> {
+  const profile = await findProfile(deps.db, userId);
+  if (!profile) throw notFound('profile');
+  return toView(profile, await countFollows(deps.db, userId));
+}
+
+/**
+ * A profile with its follow counts, from the cache when it has it. A read racing a change can
+ * put the old view back after the change invalidated it; the TTL bounds how long that lasts.
+ */
+export async function getProfile(deps: UseCaseDeps, userId: string): Promise<ProfileView> {
+  const cached = await deps.cache.get(userId);
+  if (cached) return cached;
+  const view = await loadView(deps, userId);
+  await deps.cache.put(view);
+  return view;
+}
+
+/** The owner edits their profile; the change and its event commit together. */
+export async function updateMyProfile(deps: UseCaseDeps, userId: string, changes: ProfileChanges) {
+  const fields = Object.keys(changes).join(',');
+  return inUseCase(deps.service, 'update profile', { 'user.id': userId, 'profile.fields': fields }, async () => {
+    const changed = await inTransaction(deps.db, async (trx) => {
+      const current = await findProfileForUpdate(trx, userId);
+      if (!current) throw notFound('profile');
+      const next = applyChanges(current, changes, new Date());
+      if (!next) return false;
+      await updateProfile(trx, next);
+      await enqueueEvent(trx, profileUpdated(deps.service, next));
+      return true;
+    });
+    if (changed) await deps.cache.invalidate([userId]);
+    return loadView(deps, userId);
+  });
+}
