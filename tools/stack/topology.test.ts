@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fillTemplate } from './resources.ts';
-import { loadTopology } from './topology.ts';
+import { expandReplicas, loadTopology } from './topology.ts';
 
 test('a port offset moves every port and nothing else', () => {
   const base = loadTopology();
@@ -20,7 +20,8 @@ test('every port in the topology is distinct', () => {
     if (typeof value === 'number' && /port/i.test(key)) ports.push(value);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
   };
-  collect(loadTopology());
+  const topology = loadTopology();
+  collect({ ...topology, apps: topology.apps.flatMap(expandReplicas) });
   assert.equal(new Set(ports).size, ports.length);
 });
 

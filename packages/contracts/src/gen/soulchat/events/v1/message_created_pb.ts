@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/events/v1/message_created.proto.
  */
 export const file_soulchat_events_v1_message_created: GenFile = /*@__PURE__*/
-  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV9jcmVhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEijQIKDk1lc3NhZ2VDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEhEKCXNlbmRlcl9pZBgFIAEoCRIMCgRraW5kGAYgASgJEg8KB2NvbnRlbnQYByABKAkSFwoPYXR0YWNobWVudF9qc29uGAggASgJEhIKCmNyZWF0ZWRfYXQYCSABKAkSEgoKbWVtYmVyX2lkcxgKIAMoCRIZChFjb252ZXJzYXRpb25fa2luZBgLIAEoCWIGcHJvdG8z", [file_soulchat_events_v1_envelope]);
+  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV9jcmVhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEipAIKDk1lc3NhZ2VDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEhEKCXNlbmRlcl9pZBgFIAEoCRIMCgRraW5kGAYgASgJEg8KB2NvbnRlbnQYByABKAkSFwoPYXR0YWNobWVudF9qc29uGAggASgJEhIKCmNyZWF0ZWRfYXQYCSABKAkSEgoKbWVtYmVyX2lkcxgKIAMoCRIZChFjb252ZXJzYXRpb25fa2luZBgLIAEoCRIVCg1jbGllbnRfbXNnX2lkGAwgASgJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
 
 /**
  * A message was stored (topic "message.created", partition key = conversation id, so the
@@ -85,6 +85,13 @@ export type MessageCreated = Message<"soulchat.events.v1.MessageCreated"> & {
    * @generated from field: string conversation_kind = 11;
    */
   conversationKind: string;
+
+  /**
+   * The sender's own id for the send, so the sender's other devices can match it.
+   *
+   * @generated from field: string client_msg_id = 12;
+   */
+  clientMsgId: string;
 };
 
 /**
@@ -158,6 +165,13 @@ export type MessageCreatedJson = {
    * @generated from field: string conversation_kind = 11;
    */
   conversationKind?: string;
+
+  /**
+   * The sender's own id for the send, so the sender's other devices can match it.
+   *
+   * @generated from field: string client_msg_id = 12;
+   */
+  clientMsgId?: string;
 };
 
 /**

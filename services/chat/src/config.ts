@@ -1,0 +1,30 @@
+import { baseConfigSchema, loadConfig } from '@soulchat/platform';
+import { z } from 'zod';
+
+const schema = baseConfigSchema.extend({
+  DATABASE_URL: z.string().startsWith('mysql://'),
+  /** This instance's name (chat-1, chat-2, ...); set by the launcher or the pod name. */
+  INSTANCE_NAME: z.string().min(1).default('chat'),
+  /** Largest WebSocket frame a client may send. */
+  WS_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+  /** Bytes queued for a slow reader before its connection is closed. */
+  WS_SEND_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Frames per client over a 10 s window before they get a RATE_LIMITED error frame. */
+  WS_FRAMES_PER_10S: z.coerce.number().int().min(1).default(100),
+  MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).default(4000),
+  EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
+  GROUP_MEMBER_LIMIT: z.coerce.number().int().min(2).default(500),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(schema, env);

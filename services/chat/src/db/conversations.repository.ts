@@ -1,0 +1,141 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ConversationKind, ConversationRow, Database, MemberRole, MemberRow } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertConversation(
+  db: Db,
+  c: {
+    id: string;
+    kind: ConversationKind;
+    directKey: string | null;
+    name: string;
+    description: string;
+    createdBy: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('conversations')
+    .values({
+      id: c.id,
+      kind: c.kind,
+      direct_key: c.directKey,
+      name: c.name,
+      description: c.description,
+      created_by: c.createdBy,
+      last_seq: 0,
+    })
+    .execute();
+}
+
+export async function findConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
+  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findDirect(db: Db, key: string): Promise<ConversationRow | undefined> {
+  return db.selectFrom('conversations').selectAll().where('direct_key', '=', key).executeTakeFirst();
+}
+
+/**
+ * Hands out the conversation's next sequence number. The UPDATE takes the row lock, so
+ * concurrent sends to one conversation get 1, 2, 3, ... with no gaps and no repeats.
+ */
+export async function nextSeq(trx: Transaction<Database>, id: string): Promise<number> {
+  await trx
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+  const row = await trx.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirstOrThrow();
+  return Number(row.last_seq);
+}
+
+export async function updateGroup(db: Db, id: string, changes: { name?: string; description?: string }): Promise<void> {
+  await db
+    .updateTable('conversations')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function addMember(db: Db, conversationId: string, userId: string, role: MemberRole): Promise<void> {
+  await db
+    .insertInto('members')
+    .values({ conversation_id: conversationId, user_id: userId, role, read_seq: 0 })
+    .onDuplicateKeyUpdate({ conversation_id: conversationId })
+    .execute();
+}
+
+export async function removeMember(db: Db, conversationId: string, userId: string): Promise<void> {
+  await db.deleteFrom('members').where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
+}
+
+export async function findMember(db: Db, conversationId: string, userId: string): Promise<MemberRow | undefined> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function listMembers(db: Db, conversationId: string): Promise<MemberRow[]> {
+  return db
+    .selectFrom('members')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('joined_at')
+    .execute();
+}
+
+export async function countMembers(db: Db, conversationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function setRole(db: Db, conversationId: string, userId: string, role: MemberRole): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ role })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Read pointers only move forward, so a late, older receipt cannot undo a newer one. */
+export async function advanceRead(db: Db, conversationId: string, userId: string, seq: number): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ read_seq: seq })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .where('read_seq', '<', seq)
+    .execute();
+}
+
+export async function conversationsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('members')
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .select([
+      'conversations.id',
+      'conversations.kind',
+      'conversations.name',
+      'conversations.last_seq',
+      'members.role',
+      'members.read_seq',
+      'conversations.updated_at',
+    ])
+    .where('members.user_id', '=', userId)
+    .orderBy('conversations.updated_at', 'desc')
+    .execute();
+}
+
+/** Removes a deleted user from every conversation. */
+export async function removeUserEverywhere(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('members').where('user_id', '=', userId).execute();
+}

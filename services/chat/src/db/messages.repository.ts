@@ -1,0 +1,120 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, MessageKind, MessageRow } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function findByClientId(db: Db, senderId: string, clientMsgId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('sender_id', '=', senderId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
+}
+
+export async function insertMessage(
+  db: Db,
+  m: {
+    id: string;
+    conversationId: string;
+    seq: number;
+    senderId: string;
+    clientMsgId: string;
+    kind: MessageKind;
+    content: string;
+    attachment: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('messages')
+    .values({
+      id: m.id,
+      conversation_id: m.conversationId,
+      seq: m.seq,
+      sender_id: m.senderId,
+      client_msg_id: m.clientMsgId,
+      kind: m.kind,
+      content: m.content,
+      attachment: m.attachment,
+      edited_at: null,
+      deleted_at: null,
+    })
+    .execute();
+}
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Messages with afterSeq < seq <= untilSeq, oldest first. */
+export async function messagesBetween(
+  db: Db,
+  conversationId: string,
+  afterSeq: number,
+  untilSeq: number,
+  limit: number,
+) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', untilSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** The newest messages before `beforeSeq`, returned oldest first. */
+export async function messagesBefore(db: Db, conversationId: string, beforeSeq: number, limit: number) {
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '<', beforeSeq)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse();
+}
+
+export async function editMessage(db: Db, id: string, content: string): Promise<void> {
+  await db.updateTable('messages').set({ content, edited_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function recallMessage(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ deleted_at: new Date(), content: '', attachment: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function addReaction(db: Db, messageId: string, userId: string, emoji: string): Promise<void> {
+  await db
+    .insertInto('reactions')
+    .values({ message_id: messageId, user_id: userId, emoji })
+    .onDuplicateKeyUpdate({ emoji })
+    .execute();
+}
+
+export async function removeReaction(db: Db, messageId: string, userId: string, emoji: string): Promise<void> {
+  await db
+    .deleteFrom('reactions')
+    .where('message_id', '=', messageId)
+    .where('user_id', '=', userId)
+    .where('emoji', '=', emoji)
+    .execute();
+}
+
+export async function reactionsOf(db: Db, messageId: string): Promise<Record<string, string[]>> {
+  const rows = await db
+    .selectFrom('reactions')
+    .select(['emoji', 'user_id'])
+    .where('message_id', '=', messageId)
+    .orderBy('created_at')
+    .execute();
+  const out: Record<string, string[]> = {};
+  for (const r of rows) out[r.emoji] = [...(out[r.emoji] ?? []), r.user_id];
+  return out;
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { canManage, directKey } from './conversation.ts';
+import { contentProblem, withinEditWindow } from './message.ts';
+import { parseClientFrame } from './protocol.ts';
+import { take } from './rate-limit.ts';
+
+test('a pair has one direct key whichever side starts', () => {
+  assert.equal(directKey('b', 'a'), directKey('a', 'b'));
+  assert.notEqual(directKey('a', 'b'), directKey('a', 'c'));
+});
+
+test('roles: owners manage admins, admins manage only members, members manage nobody', () => {
+  assert.equal(canManage('owner', 'admin'), true);
+  assert.equal(canManage('admin', 'admin'), false);
+  assert.equal(canManage('admin', 'member'), true);
+  assert.equal(canManage('admin', undefined, 'admin'), false);
+  assert.equal(canManage('member', 'member'), false);
+  assert.equal(canManage('owner', 'owner'), false);
+});
+
+test('frames: bad JSON, unknown types and invalid fields are told apart', () => {
+  assert.deepEqual(parseClientFrame('{'), { code: 'BAD_FRAME', message: 'frame is not valid JSON' });
+  assert.equal((parseClientFrame('{"v":1,"type":"dance"}') as { code: string }).code, 'UNKNOWN_TYPE');
+  assert.equal(
+    (parseClientFrame('{"v":1,"type":"send","conversationId":"c"}') as { code: string }).code,
+    'VALIDATION_FAILED',
+  );
+  const ok = parseClientFrame('{"v":1,"type":"send","conversationId":"c","clientMsgId":"m1","content":"hi"}');
+  assert.ok('frame' in ok && ok.frame.type === 'send' && ok.frame.kind === 'text');
+});
+
+test('message content rules', () => {
+  assert.equal(contentProblem('text', 'hi', undefined, 10), undefined);
+  assert.match(contentProblem('text', '   ', undefined, 10) ?? '', /needs content/);
+  assert.match(contentProblem('text', 'x'.repeat(11), undefined, 10) ?? '', /longer/);
+  assert.match(contentProblem('image', '', undefined, 10) ?? '', /attachment/);
+  const pdf = { url: 'https://x.test/a.pdf', name: 'a.pdf', size: 10, mimeType: 'application/pdf' };
+  assert.match(contentProblem('image', '', pdf, 10) ?? '', /image/);
+  assert.equal(contentProblem('file', '', pdf, 10), undefined);
+});
+
+test('the edit window closes after its length', () => {
+  const sent = new Date(0);
+  assert.equal(withinEditWindow(sent, new Date(60_000), 60), true);
+  assert.equal(withinEditWindow(sent, new Date(60_001), 60), false);
+});
+
+test('the token bucket allows a burst up to capacity, then refills over time', () => {
+  let bucket = { tokens: 3, updatedAt: 0 };
+  const allowed: boolean[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = take(bucket, 0, 3, 3000);
+    allowed.push(r.allowed);
+    bucket = r.bucket;
+  }
+  assert.deepEqual(allowed, [true, true, true, false]);
+  assert.equal(take(bucket, 1000, 3, 3000).allowed, true);
+});

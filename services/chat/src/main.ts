@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { ChatSignalSchema, encode, topics } from '@soulchat/contracts';
+import {
+  appIds,
+  closeServer,
+  components,
+  createDaprClient,
+  createDatabase,
+  createLogger,
+  createTokenVerifier,
+  listen,
+  migrateToLatest,
+  onShutdown,
+  startOutboxRelay,
+  tokenAudience,
+  tokenIssuer,
+} from '@soulchat/platform';
+import { buildApp } from './app.ts';
+import { readConfig } from './config.ts';
+import { messagesBetween } from './db/messages.repository.ts';
+import type { Database } from './db/schema.ts';
+import { toView } from './domain/message.ts';
+import { fanoutSubscriptions } from './events/fanout.ts';
+import { createPresence } from './events/presence.ts';
+import { userDeletedSubscription } from './events/user-deleted.ts';
+import { handleFrame } from './ws/handlers.ts';
+import { Hub } from './ws/hub.ts';
+import { attachSocketServer } from './ws/server.ts';
+
+const config = readConfig();
+const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL).child({ instance: config.INSTANCE_NAME });
+const db = createDatabase<Database>({ url: config.DATABASE_URL, poolSize: 20 });
+const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
+await migrateToLatest(db, path.join(import.meta.dirname, 'db/migrations'));
+
+const verifier = createTokenVerifier({
+  issuer: tokenIssuer,
+  audience: tokenAudience,
+  loadJwks: () => dapr.invoke(appIds.user, '.well-known/jwks.json'),
+});
+const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log, intervalMs: 100 });
+const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
+const deps = { db, dapr, log, config, nudgeRelay };
+const hub = new Hub();
+const presence = createPresence(dapr, log, config.INSTANCE_NAME);
+const publishSignal = async (s: {
+  conversationId: string;
+  userId: string;
+  kind: 'typing' | 'read';
+  seq: number;
+  memberIds: string[];
+}) => {
+  const signal = create(ChatSignalSchema, { ...s, seq: BigInt(s.seq) });
+  await dapr.publish(components.fanout, topics.chatSignal, encode(ChatSignalSchema, signal), {
+    partitionKey: s.conversationId,
+  });
+};
+
+const app = buildApp({
+  ...deps,
+  verifier,
+  presence,
+  subscriptions: [...fanoutSubscriptions(hub, log), userDeletedSubscription(db, log)],
+});
+const server = await listen(app, config.PORT);
+const sockets = attachSocketServer(server, {
+  config,
+  log,
+  hub,
+  verifier,
+  fetchRange: async (conversationId, after, until) =>
+    (await messagesBetween(db, conversationId, after, until, until - after)).map(toView),
+  onFrame: (conn, text) => handleFrame({ ...deps, publishSignal }, conn, text),
+  onPresence: (userId, online) => (online ? presence.online(userId) : presence.offline(userId)),
+});
+// Connected users stay online while their devices are here; the TTL covers a crash.
+const presenceRefresh = setInterval(
+  () => {
+    for (const userId of new Set(hub.all().map((c) => c.userId))) presence.online(userId);
+  },
+  (presence.ttlSeconds * 1000) / 3,
+);
+presenceRefresh.unref();
+log.info({ port: config.PORT }, 'listening');
+
+onShutdown(log, config.SHUTDOWN_GRACE_MS, [
+  () => sockets.close(),
+  closeServer(server),
+  () => relay.stop(),
+  () => db.destroy(),
+]);

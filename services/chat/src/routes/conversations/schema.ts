@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const userId = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, 'a user id is 1-36 of [A-Za-z0-9_-]');
+export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,36}$/) });
+export const memberParams = idParams.extend({ userId });
+
+export const openDirectBody = z.strictObject({ userId });
+
+const name = z.string().trim().min(1).max(100);
+const description = z.string().trim().max(500);
+
+export const createGroupBody = z.strictObject({
+  name,
+  description: description.default(''),
+  memberIds: z.array(userId).max(1000).default([]),
+});
+
+export const editGroupBody = z
+  .strictObject({ name: name.optional(), description: description.optional() })
+  .refine((b) => b.name !== undefined || b.description !== undefined, 'give a name or a description');
+
+export const addMemberBody = z.strictObject({ userId, role: z.enum(['admin', 'member']).default('member') });
+export const setRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
+export const transferBody = z.strictObject({ userId });

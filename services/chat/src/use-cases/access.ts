@@ -1,0 +1,25 @@
+import { create } from '@bufbuild/protobuf';
+import { BlockCheckRequestSchema, BlockCheckResponseSchema, decode } from '@soulchat/contracts';
+import { AppError, appIds, type DaprClient, forbidden, notFound } from '@soulchat/platform';
+import type { Kysely } from 'kysely';
+import { findConversation, findMember } from '../db/conversations.repository.ts';
+import type { Database, MemberRow } from '../db/schema.ts';
+
+/** The caller's membership, or 403: only members read or write a conversation. */
+export async function requireMember(db: Kysely<Database>, conversationId: string, userId: string): Promise<MemberRow> {
+  const member = await findMember(db, conversationId, userId);
+  if (member) return member;
+  if (!(await findConversation(db, conversationId))) throw notFound('conversation');
+  throw forbidden('you are not a member of this conversation');
+}
+
+/** Asks the profile service, through Dapr, whether either user blocked the other. */
+export async function eitherBlocked(dapr: DaprClient, a: string, b: string): Promise<boolean> {
+  const query = create(BlockCheckRequestSchema, { userA: a, userB: b });
+  const res = await dapr.invokeRaw(
+    appIds.profile,
+    `internal/blocks?a=${encodeURIComponent(query.userA)}&b=${encodeURIComponent(query.userB)}`,
+  );
+  if (res.status !== 200) throw new AppError('UNAVAILABLE', 'cannot check blocks right now; try again');
+  return decode(BlockCheckResponseSchema, res.body).blocked;
+}

@@ -1,0 +1,93 @@
+import type { Logger } from '@soulchat/platform';
+import type { WebSocket } from 'ws';
+import type { MessageView, ServerFrame } from '../domain/protocol.ts';
+import { type Bucket, take } from '../domain/rate-limit.ts';
+
+/** Close codes clients act on: reconnect (and sync) after any of them. */
+export const closeCodes = {
+  serviceRestart: 1012,
+  heartbeatTimeout: 4000,
+  slowConsumer: 4008,
+} as const;
+
+export type FetchRange = (conversationId: string, afterSeq: number, untilSeq: number) => Promise<MessageView[]>;
+
+export interface ConnectionLimits {
+  sendBufferBytes: number;
+  framesPer10s: number;
+}
+
+/**
+ * One device's socket. Messages reach it in sequence order per conversation, each once: a
+ * message already delivered is skipped, and a gap is filled from the database first.
+ */
+export class ClientConnection {
+  alive = true;
+  private readonly delivered = new Map<string, number>();
+  private chain: Promise<void> = Promise.resolve();
+  private bucket: Bucket;
+
+  constructor(
+    readonly userId: string,
+    readonly ws: WebSocket,
+    private readonly limits: ConnectionLimits,
+    private readonly fetchRange: FetchRange,
+    private readonly log: Logger,
+  ) {
+    this.bucket = { tokens: limits.framesPer10s, updatedAt: Date.now() };
+  }
+
+  /** False when the client is over its frame rate: the frame is refused, the socket kept. */
+  allowFrame(): boolean {
+    const result = take(this.bucket, Date.now(), this.limits.framesPer10s, 10_000);
+    this.bucket = result.bucket;
+    return result.allowed;
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const text = JSON.stringify(frame);
+    if (this.ws.bufferedAmount + text.length > this.limits.sendBufferBytes) {
+      this.ws.close(closeCodes.slowConsumer, 'send buffer full: reconnect and sync');
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  /** Work on this connection runs one item at a time, so deliveries never interleave. */
+  enqueue(work: () => Promise<void>): Promise<void> {
+    this.chain = this.chain
+      .then(work)
+      .catch((err: unknown) => this.log.warn({ err, userId: this.userId }, 'connection work failed'));
+    return this.chain;
+  }
+
+  deliver(message: MessageView): Promise<void> {
+    return this.enqueue(async () => {
+      const last = this.delivered.get(message.conversationId);
+      if (last !== undefined && message.seq <= last) return;
+      if (last !== undefined && message.seq > last + 1) {
+        for (const missed of await this.fetchRange(message.conversationId, last, message.seq - 1)) this.push(missed);
+      }
+      this.push(message);
+    });
+  }
+
+  /** Sends everything after `afterSeq` up to `untilSeq` and remembers where the client now is. */
+  catchUp(conversationId: string, afterSeq: number, messages: MessageView[]): void {
+    const last = this.delivered.get(conversationId);
+    if (last === undefined || last < afterSeq) this.delivered.set(conversationId, afterSeq);
+    for (const m of messages) this.push(m);
+  }
+
+  position(conversationId: string): number | undefined {
+    return this.delivered.get(conversationId);
+  }
+
+  private push(message: MessageView): void {
+    const last = this.delivered.get(message.conversationId);
+    if (last !== undefined && message.seq <= last) return;
+    this.send({ v: 1, type: 'message', message });
+    this.delivered.set(message.conversationId, message.seq);
+  }
+}

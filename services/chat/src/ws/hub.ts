@@ -1,0 +1,46 @@
+import type { MessageView, ServerFrame } from '../domain/protocol.ts';
+import type { ClientConnection } from './connection.ts';
+
+/** The devices connected to this instance, by user. */
+export class Hub {
+  private readonly byUser = new Map<string, Set<ClientConnection>>();
+
+  add(connection: ClientConnection): void {
+    const set = this.byUser.get(connection.userId) ?? new Set();
+    set.add(connection);
+    this.byUser.set(connection.userId, set);
+  }
+
+  /** Returns true when it was the user's last connection here. */
+  remove(connection: ClientConnection): boolean {
+    const set = this.byUser.get(connection.userId);
+    set?.delete(connection);
+    if (set && set.size === 0) this.byUser.delete(connection.userId);
+    return !this.byUser.has(connection.userId);
+  }
+
+  connectionsOf(userId: string): ClientConnection[] {
+    return [...(this.byUser.get(userId) ?? [])];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  async deliver(message: MessageView, memberIds: string[]): Promise<void> {
+    await Promise.all(memberIds.flatMap((id) => this.connectionsOf(id).map((c) => c.deliver(message))));
+  }
+
+  broadcast(frame: ServerFrame, memberIds: string[], exceptUserId?: string): void {
+    for (const id of memberIds) {
+      if (id === exceptUserId) continue;
+      for (const c of this.connectionsOf(id)) c.send(frame);
+    }
+  }
+
+  all(): ClientConnection[] {
+    return [...this.byUser.values()].flatMap((set) => [...set]);
+  }
+}

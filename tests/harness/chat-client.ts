@@ -1,0 +1,69 @@
+import WebSocket from 'ws';
+
+export interface Frame {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A test device: a WebSocket to one chat instance that records every frame it receives. */
+export interface ChatDevice {
+  frames: Frame[];
+  send(frame: Record<string, unknown>): void;
+  sendRaw(text: string): void;
+  waitFor(match: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
+  messages(conversationId: string): Array<{ seq: number; content: string; id: string }>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+}
+
+export async function connectDevice(baseUrl: string, token: string): Promise<ChatDevice> {
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+  const frames: Frame[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(data.toString()) as Frame);
+    for (const w of waiters) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+  const device: ChatDevice = {
+    frames,
+    send: (frame) => ws.send(JSON.stringify({ v: 1, ...frame })),
+    sendRaw: (text) => ws.send(text),
+    waitFor(match, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = frames.find(match);
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching frame within ${timeoutMs}ms; got ${JSON.stringify(frames.slice(-5))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    messages: (conversationId) =>
+      frames
+        .filter((f) => f.type === 'message')
+        .map((f) => f.message as { seq: number; content: string; id: string; conversationId: string })
+        .filter((m) => m.conversationId === conversationId),
+    closed,
+    async close() {
+      ws.close();
+      await closed;
+    },
+  };
+  await device.waitFor((f) => f.type === 'ready');
+  return device;
+}
