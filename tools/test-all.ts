@@ -50,7 +50,7 @@ console.log(`[test-stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}
 
 const runner = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=600000', ...files],
   {
     cwd: repoRoot,
     stdio: 'inherit',

@@ -27,8 +27,12 @@ export interface Stack {
   supervisor: Supervisor;
   /** Each app instance with its sidecar, by instance name (the app id when it has one instance). */
   apps: Map<string, AppWithSidecar>;
+  /** Stops one infrastructure process and starts it again on the same data (fault tests). */
+  restartInfrastructure(name: InfraName): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type InfraName = 'mariadb' | 'redis' | 'kafka';
 
 export const defaultRunDir = (name: string) => path.join(repoRoot, '.run', name);
 
@@ -49,6 +53,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = () => sup.stopAll();
   try {
     const infra = topology.infrastructure;
+    const starters: Record<InfraName, () => Promise<void>> = {
+      mariadb: () => startMariadb(sup, infra),
+      redis: () => startRedis(sup, tools, infra),
+      kafka: () => startKafka(sup, tools, infra),
+    };
+    const restartInfrastructure = async (name: InfraName) => {
+      await sup.stop(name);
+      await starters[name]();
+    };
     progress('starting mariadb');
     await startMariadb(sup, infra);
     if (profile.needs.includes('state-database')) await provisionStateDatabase(infra, runDir);
@@ -76,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const apps = options.withApps === false ? new Map() : await startApps(sup, base, selected, progress);
     const info: StackInfo = { ...base, apps: [...apps.values()].map((a) => a.describe()) };
     writeFileSync(path.join(runDir, 'stack-info.json'), JSON.stringify(info, null, 2));
-    return { info, supervisor: sup, apps, stop };
+    return { info, supervisor: sup, apps, restartInfrastructure, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -109,6 +122,8 @@ async function refuseBusyPorts(topology: Topology): Promise<void> {
   const busy = [];
   for (const port of ports) if (await portOpen(port)) busy.push(port);
   if (busy.length > 0) {
-    throw new Error(`ports ${busy.join(', ')} are in use: is another stack running? Stop it or pass another --port-offset`);
+    throw new Error(
+      `ports ${busy.join(', ')} are in use: is another stack running? Stop it or pass another --port-offset`,
+    );
   }
 }
