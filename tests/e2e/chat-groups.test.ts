@@ -23,7 +23,9 @@ interface Conversation {
 async function newPerson(): Promise<Person> {
   const name = `g_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const password = 'long enough password';
-  const reg = await call<{ user: { id: string } }>(`${user}/register`, { body: { username: name, email: `${name}@example.test`, password } });
+  const reg = await call<{ user: { id: string } }>(`${user}/register`, {
+    body: { username: name, email: `${name}@example.test`, password },
+  });
   const login = await call<{ accessToken: string }>(`${user}/login`, { body: { identifier: name, password } });
   return { id: reg.body.user.id, token: login.body.accessToken };
 }
@@ -58,7 +60,10 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
     });
     assert.equal(promoted.status, 200);
     assert.deepEqual([roleOf(promoted.body, owner.id), roleOf(promoted.body, admin.id)], ['owner', 'admin']);
-    const byMember = await call<ErrorBody>(`${chat1}/groups/${groupId}/members`, { body: { userId: outsider.id }, token: member.token });
+    const byMember = await call<ErrorBody>(`${chat1}/groups/${groupId}/members`, {
+      body: { userId: outsider.id },
+      token: member.token,
+    });
     assert.equal(byMember.status, 403);
     const adminPromotes = await call<ErrorBody>(`${chat1}/groups/${groupId}/members/${member.id}`, {
       method: 'PATCH',
@@ -69,16 +74,35 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
   });
 
   test('admins rename and add members; a member can leave; the owner must transfer before leaving', async () => {
-    const renamed = await call<Conversation>(`${chat1}/groups/${groupId}`, { method: 'PATCH', body: { name: 'the team' }, token: admin.token });
+    const renamed = await call<Conversation>(`${chat1}/groups/${groupId}`, {
+      method: 'PATCH',
+      body: { name: 'the team' },
+      token: admin.token,
+    });
     assert.equal(renamed.body.name, 'the team');
-    const added = await call<Conversation>(`${chat1}/groups/${groupId}/members`, { body: { userId: outsider.id }, token: admin.token });
+    const added = await call<Conversation>(`${chat1}/groups/${groupId}/members`, {
+      body: { userId: outsider.id },
+      token: admin.token,
+    });
     assert.equal(roleOf(added.body, outsider.id), 'member');
-    assert.equal((await call(`${chat2}/groups/${groupId}/members/${outsider.id}`, { method: 'DELETE', token: outsider.token })).status, 204);
-    const ownerLeaves = await call<ErrorBody>(`${chat2}/groups/${groupId}/members/${owner.id}`, { method: 'DELETE', token: owner.token });
+    assert.equal(
+      (await call(`${chat2}/groups/${groupId}/members/${outsider.id}`, { method: 'DELETE', token: outsider.token }))
+        .status,
+      204,
+    );
+    const ownerLeaves = await call<ErrorBody>(`${chat2}/groups/${groupId}/members/${owner.id}`, {
+      method: 'DELETE',
+      token: owner.token,
+    });
     assert.equal(ownerLeaves.status, 409);
-    const transferred = await call<Conversation>(`${chat1}/groups/${groupId}/owner`, { body: { userId: admin.id }, token: owner.token });
+    const transferred = await call<Conversation>(`${chat1}/groups/${groupId}/owner`, {
+      body: { userId: admin.id },
+      token: owner.token,
+    });
     assert.deepEqual([roleOf(transferred.body, admin.id), roleOf(transferred.body, owner.id)], ['owner', 'admin']);
-    const readAfterLeaving = await call<ErrorBody>(`${chat1}/conversations/${groupId}/messages`, { token: outsider.token });
+    const readAfterLeaving = await call<ErrorBody>(`${chat1}/conversations/${groupId}/messages`, {
+      token: outsider.token,
+    });
     assert.equal(readAfterLeaving.status, 403);
   });
 
@@ -91,7 +115,11 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
     });
     assert.equal(sent.status, 201);
     const id = sent.body.message.id;
-    const notMine = await call<ErrorBody>(`${chat1}/messages/${id}`, { method: 'PATCH', body: { content: 'hacked' }, token: member.token });
+    const notMine = await call<ErrorBody>(`${chat1}/messages/${id}`, {
+      method: 'PATCH',
+      body: { content: 'hacked' },
+      token: member.token,
+    });
     assert.equal(notMine.status, 403);
     const edited = await call<{ content: string; editedAt: string }>(`${chat1}/messages/${id}`, {
       method: 'PATCH',
@@ -107,7 +135,10 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
       `${chat2}/conversations/${groupId}/messages`,
       { token: member.token },
     );
-    assert.deepEqual(history.body.items.find((m) => m.id === id), { ...history.body.items.find((m) => m.id === id), deleted: true, content: '' });
+    assert.deepEqual(
+      history.body.items.find((m) => m.id === id),
+      { ...history.body.items.find((m) => m.id === id), deleted: true, content: '' },
+    );
   });
 
   test('reactions add, show and remove per user', async () => {
@@ -117,15 +148,21 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
     });
     const id = sent.body.message.id;
     await call(`${chat1}/messages/${id}/reactions/${encodeURIComponent('👍')}`, { method: 'PUT', token: member.token });
-    const both = await call<{ reactions: Record<string, string[]> }>(`${chat2}/messages/${id}/reactions/${encodeURIComponent('👍')}`, {
-      method: 'PUT',
-      token: owner.token,
-    });
+    const both = await call<{ reactions: Record<string, string[]> }>(
+      `${chat2}/messages/${id}/reactions/${encodeURIComponent('👍')}`,
+      {
+        method: 'PUT',
+        token: owner.token,
+      },
+    );
     assert.deepEqual(both.body.reactions['👍']?.sort(), [member.id, owner.id].sort());
-    const one = await call<{ reactions: Record<string, string[]> }>(`${chat2}/messages/${id}/reactions/${encodeURIComponent('👍')}`, {
-      method: 'DELETE',
-      token: member.token,
-    });
+    const one = await call<{ reactions: Record<string, string[]> }>(
+      `${chat2}/messages/${id}/reactions/${encodeURIComponent('👍')}`,
+      {
+        method: 'DELETE',
+        token: member.token,
+      },
+    );
     assert.deepEqual(one.body.reactions['👍'], [owner.id]);
   });
 
@@ -138,10 +175,19 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
     reader.send({ type: 'read', conversationId: groupId, seq: convo.body.lastSeq });
     const receipt = await watcher.waitFor((f) => f.type === 'read' && f.userId === member.id);
     assert.equal(receipt.seq, convo.body.lastSeq);
-    const back = await call<{ readSeq: number }>(`${chat1}/conversations/${groupId}/read`, { body: { seq: 1 }, token: member.token });
+    const back = await call<{ readSeq: number }>(`${chat1}/conversations/${groupId}/read`, {
+      body: { seq: 1 },
+      token: member.token,
+    });
     assert.equal(back.status, 200);
-    const mine = await call<{ items: Array<{ id: string; unread: number }> }>(`${chat2}/conversations`, { token: member.token });
-    assert.equal(mine.body.items.find((c) => c.id === groupId)?.unread, 0, 'an older receipt did not move the pointer back');
+    const mine = await call<{ items: Array<{ id: string; unread: number }> }>(`${chat2}/conversations`, {
+      token: member.token,
+    });
+    assert.equal(
+      mine.body.items.find((c) => c.id === groupId)?.unread,
+      0,
+      'an older receipt did not move the pointer back',
+    );
   });
 
   test('typing reaches the other members, not the typist', async () => {
@@ -151,21 +197,31 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
     typist.send({ type: 'typing', conversationId: groupId });
     await other.waitFor((f) => f.type === 'typing' && f.userId === admin.id);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(typist.frames.some((f) => f.type === 'typing'), false);
+    assert.equal(
+      typist.frames.some((f) => f.type === 'typing'),
+      false,
+    );
   });
 
   test('presence shows connected users online and the others with their last-seen time', async () => {
     const online = await newPerson();
     const device = await connectDevice(chat1, online.token);
     const seen = await eventually(
-      () => call<{ items: Array<{ userId: string; online: boolean; lastSeen: string | null }> }>(`${chat2}/presence?ids=${online.id}`, { token: owner.token }),
+      () =>
+        call<{ items: Array<{ userId: string; online: boolean; lastSeen: string | null }> }>(
+          `${chat2}/presence?ids=${online.id}`,
+          { token: owner.token },
+        ),
       (r) => r.body.items[0]?.online === true,
       5000,
     );
     assert.equal(seen.body.items[0]?.online, true);
     await device.close();
     const offline = await eventually(
-      () => call<{ items: Array<{ online: boolean; lastSeen: string | null }> }>(`${chat2}/presence?ids=${online.id}`, { token: owner.token }),
+      () =>
+        call<{ items: Array<{ online: boolean; lastSeen: string | null }> }>(`${chat2}/presence?ids=${online.id}`, {
+          token: owner.token,
+        }),
       (r) => r.body.items[0]?.online === false,
       5000,
     );
