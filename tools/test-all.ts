@@ -35,7 +35,7 @@ if (files.length === 0) {
 const portOffset = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
 const runDir = defaultRunDir(portOffset === 1000 ? 'test' : `test-${portOffset}`);
 // A run that died hard leaves its processes; stop them before their data is removed.
-killStale(runDir);
+await killStale(runDir);
 rmSync(runDir, { recursive: true, force: true });
 const started = Date.now();
 // SOULCHAT_TEST_APPS=skeleton,profile starts only those apps (for work on one service).

@@ -197,6 +197,33 @@ describe('chat over WebSockets across two chat instances', () => {
     await assert.rejects(connectDevice(chat1, 'not-a-token'), /upgrade refused: 401/);
   });
 
+  test('pipelined sends: acks may come in any order, yet sequence numbers are unique and delivered in order', async () => {
+    const [frank, gina] = await Promise.all([newPerson(), newPerson()]);
+    const dm = await call<{ id: string }>(`${chat2}/conversations/direct`, {
+      body: { userId: gina.id },
+      token: frank.token,
+    });
+    const sender = await connect(chat1, frank);
+    const receiver = await connect(chat2, gina);
+    const ids = Array.from({ length: 20 }, (_, i) => `p-${i}`);
+    for (const id of ids) sender.send({ type: 'send', conversationId: dm.body.id, clientMsgId: id, content: id });
+    const acks = await Promise.all(ids.map((id) => acked(sender, id)));
+    const seqs = acks.map((a) => Number(a.seq));
+    assert.deepEqual(
+      [...seqs].sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    await receiver.waitFor(() => receiver.messages(dm.body.id).length === 20);
+    const got = receiver.messages(dm.body.id);
+    assert.deepEqual(
+      got.map((m) => m.seq),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      'delivered in sequence order',
+    );
+    for (const [i, id] of ids.entries())
+      assert.equal(got.find((m) => m.seq === seqs[i])?.content, id, 'each ack names its own message');
+  });
+
   test('history pages by sequence range', async () => {
     const page = await call<{ items: Array<{ seq: number }>; lastSeq: number }>(
       `${chat2}/conversations/${direct}/messages?after=1&limit=2`,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultRunDir, type Stack, startStack } from '../../tools/stack/stack.ts';
+import { connectDevice } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
 import { call } from '../harness/http.ts';
 import { ResilientDevice } from '../harness/resilient-device.ts';
@@ -100,6 +101,19 @@ describe('chat delivery under faults', () => {
       await chat2.kill('sidecar');
       await chat2.startSidecar();
     });
+  });
+
+  test('a graceful shutdown tells connected clients to reconnect (1012), and they resume elsewhere', async () => {
+    const chat2 = stack.apps.get('chat-2');
+    assert.ok(chat2);
+    const listener = await person();
+    const socket = await connectDevice(url('chat-2'), listener.token);
+    await chat2.kill('app', 'SIGTERM');
+    const closed = await socket.closed;
+    assert.equal(closed.code, 1012);
+    await chat2.startApp();
+    const again = await connectDevice(url('chat-1'), listener.token);
+    await again.close();
   });
 
   test('a Kafka restart', async () => {

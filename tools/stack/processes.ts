@@ -60,8 +60,11 @@ export class Supervisor {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // Two sources share one file: neither may end it, or the other's next write crashes us.
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end());
+    log.on('error', () => {});
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => resolve(code));
       child.once('error', () => resolve(-1));
@@ -104,13 +107,18 @@ export class Supervisor {
   }
 }
 
-/** Kills process groups left behind by an earlier launcher of this run dir that died hard. */
-export function killStale(runDir: string): number {
+/**
+ * Kills process groups left behind by an earlier launcher of this run dir that died hard, and
+ * waits until they are gone, so their ports are free again.
+ */
+export async function killStale(runDir: string): Promise<number> {
   const file = path.join(runDir, pidFileName);
   if (!existsSync(file)) return 0;
   const pids = JSON.parse(readFileSync(file, 'utf8')) as number[];
   const stale = pids.filter(alive);
   for (const pid of stale) signalGroup(pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (stale.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   writeFileSync(file, '[]');
   return stale.length;
 }

@@ -46,7 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const profile = loadProfile(topology.profile);
   const tools = locateToolchain();
-  const stale = killStale(runDir);
+  const stale = await killStale(runDir);
   if (stale > 0) progress(`stopped ${stale} processes left by an earlier run`);
   await refuseBusyPorts(topology);
   const sup = new Supervisor(runDir);
@@ -115,10 +115,17 @@ async function startApps(
   return running;
 }
 
-/** Another stack on the same ports would answer our readiness checks with its own data. */
+/**
+ * Another stack (or anything else) on one of our ports would answer our readiness checks and
+ * requests as if it were ours: refuse to start instead.
+ */
 async function refuseBusyPorts(topology: Topology): Promise<void> {
-  const infra = topology.infrastructure;
-  const ports = [infra.mariadb.port, infra.redis.port, infra.kafka.port, infra.placement.port, infra.scheduler.port];
+  const ports: number[] = [];
+  const collect = (value: unknown, key = '') => {
+    if (typeof value === 'number' && /port/i.test(key)) ports.push(value);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+  };
+  collect({ infrastructure: topology.infrastructure, apps: topology.apps.flatMap(expandReplicas) });
   const busy = [];
   for (const port of ports) if (await portOpen(port)) busy.push(port);
   if (busy.length > 0) {

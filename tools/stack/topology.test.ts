@@ -29,3 +29,17 @@ test('templates refuse an unknown placeholder instead of leaving it empty', () =
   assert.equal(fillTemplate('brokers: {{KAFKA}}', { KAFKA: '127.0.0.1:1' }), 'brokers: 127.0.0.1:1');
   assert.throws(() => fillTemplate('{{MISSING}}', {}), /MISSING/);
 });
+
+test('no port falls in the ephemeral range, even shifted by the offsets tests use', () => {
+  const topology = loadTopology({ offset: 4000 });
+  const ports: number[] = [];
+  const collect = (value: unknown, key = '') => {
+    if (typeof value === 'number' && /port/i.test(key)) ports.push(value);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+  };
+  collect({ ...topology, apps: topology.apps.flatMap(expandReplicas) });
+  assert.deepEqual(
+    ports.filter((p) => p >= 32768),
+    [],
+  );
+});

@@ -18,6 +18,12 @@ export interface ConnectionLimits {
 }
 
 /**
+ * Live messages wait this long after connecting for the client's sync, so a reconnecting
+ * client gets what it missed before newer messages, in order. A sync opens the gate at once.
+ */
+export const syncGraceMs = 1000;
+
+/**
  * One device's socket. Messages reach it in sequence order per conversation, each once: a
  * message already delivered is skipped, and a gap is filled from the database first.
  */
@@ -26,6 +32,10 @@ export class ClientConnection {
   private readonly delivered = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
   private bucket: Bucket;
+  private openGate: () => void = () => {};
+  private readonly gate = new Promise<void>((resolve) => {
+    this.openGate = resolve;
+  });
 
   constructor(
     readonly userId: string,
@@ -35,6 +45,12 @@ export class ClientConnection {
     private readonly log: Logger,
   ) {
     this.bucket = { tokens: limits.framesPer10s, updatedAt: Date.now() };
+    setTimeout(() => this.openGate(), syncGraceMs).unref();
+  }
+
+  /** Called once the client's sync is queued: live deliveries may follow it now. */
+  syncQueued(): void {
+    this.openGate();
   }
 
   /** False when the client is over its frame rate: the frame is refused, the socket kept. */
@@ -62,7 +78,8 @@ export class ClientConnection {
     return this.chain;
   }
 
-  deliver(message: MessageView): Promise<void> {
+  async deliver(message: MessageView): Promise<void> {
+    await this.gate;
     return this.enqueue(async () => {
       const last = this.delivered.get(message.conversationId);
       if (last !== undefined && message.seq <= last) return;

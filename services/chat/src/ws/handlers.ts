@@ -104,7 +104,7 @@ async function dispatch(deps: FrameHandlerDeps, conn: ClientConnection, frame: C
  */
 async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<string, number>): Promise<void> {
   for (const conversationId of Object.keys(cursors)) await requireMember(deps.db, conversationId, conn.userId);
-  await conn.enqueue(async () => {
+  const done = conn.enqueue(async () => {
     const reached: Record<string, number> = {};
     for (const [conversationId, after] of Object.entries(cursors)) {
       let position = after;
@@ -118,4 +118,6 @@ async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<stri
     }
     conn.send({ v: 1, type: 'synced', cursors: reached });
   });
+  conn.syncQueued();
+  await done;
 }
