@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { AppWithSidecar } from '../../tools/stack/sidecar.ts';
 import { defaultRunDir, type Stack, startStack } from '../../tools/stack/stack.ts';
 import { connectDevice } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
-import { call } from '../harness/http.ts';
+import { call, type ErrorBody } from '../harness/http.ts';
 import { ResilientDevice } from '../harness/resilient-device.ts';
 
 /**
@@ -114,6 +116,48 @@ describe('chat delivery under faults', () => {
     await chat2.startApp();
     const again = await connectDevice(url('chat-1'), listener.token);
     await again.close();
+  });
+
+  test('with small limits: a silent peer is cut off by the heartbeat, and groups stop at their member limit', async () => {
+    const chat2 = stack.apps.get('chat-2');
+    assert.ok(chat2);
+    await chat2.stop();
+    const small = new AppWithSidecar(stack.supervisor, stack.info, chat2.spec, {
+      calleeIds: stack.info.topology.apps.map((a) => a.id),
+      databaseUrl: chat2.describe().databaseUrl,
+      env: { WS_HEARTBEAT_MS: '300', GROUP_MEMBER_LIMIT: '3' },
+    });
+    await small.start();
+    try {
+      const [owner, a, b, c] = [await person(), await person(), await person(), await person()];
+      // A client that never answers pings looks like a dead network: it is terminated.
+      const silent = new WebSocket(`${url('chat-2').replace('http', 'ws')}/ws`, {
+        headers: { authorization: `Bearer ${owner.token}` },
+        autoPong: false,
+      });
+      const closed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+      const started = Date.now();
+      assert.equal(await closed, 1006, 'terminated without a closing handshake');
+      assert.ok(Date.now() - started < 5000);
+      const full = await call<{ id: string }>(`${url('chat-2')}/groups`, {
+        body: { name: 'three', memberIds: [a.id, b.id] },
+        token: owner.token,
+      });
+      assert.equal(full.status, 201);
+      const fourth = await call<ErrorBody>(`${url('chat-2')}/groups/${full.body.id}/members`, {
+        body: { userId: c.id },
+        token: owner.token,
+      });
+      assert.equal(fourth.status, 409);
+      const tooBig = await call<ErrorBody>(`${url('chat-2')}/groups`, {
+        body: { name: 'four', memberIds: [a.id, b.id, c.id] },
+        token: owner.token,
+      });
+      assert.equal(tooBig.status, 400);
+    } finally {
+      await small.stop();
+      await chat2.start();
+    }
   });
 
   test('a Kafka restart', async () => {
