@@ -27,6 +27,14 @@ row kafka "$KAFKA_VERSION" "$(basename "${kafka_jar:-}" .jar | sed 's/kafka_2.13
 row redis "$REDIS_VERSION" "$(version_of "$REDIS_HOME/bin/redis-server" "$REDIS_HOME/bin/redis-server" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" "$REDIS_HOME/bin/redis-server"
 row mariadb "$MARIADB_VERSION" "$(version_of "$(command -v mariadbd)" mariadbd --version | sed -E 's/.*Ver ([0-9.]+).*/\1/')" "$(command -v mariadbd)"
 row envoy "$ENVOY_VERSION" "$(version_of "$ENVOY_BIN" "$ENVOY_BIN" --version | grep -oE '/[0-9]+\.[0-9]+\.[0-9]+/' | tr -d /)" "$ENVOY_BIN"
+row helm "$HELM_VERSION" "$(version_of "$HELM_BIN" "$HELM_BIN" version --short | sed -E 's/^v([0-9.]+).*/\1/')" "$HELM_BIN"
+row kubeconform "$KUBECONFORM_VERSION" "$(version_of "$KUBECONFORM_BIN" "$KUBECONFORM_BIN" -v | tr -d v)" "$KUBECONFORM_BIN"
+row k8s-schemas "$KUBERNETES_VALIDATE_VERSION" "$([[ -f $KUBE_VALIDATE_HOME/.complete ]] && echo "$KUBERNETES_VALIDATE_VERSION")" "$KUBE_VALIDATE_HOME"
+row dapr-crds "$DAPR_VERSION" "$([[ -f $DAPR_CRD_SCHEMAS/.complete ]] && echo "$DAPR_VERSION")" "$DAPR_CRD_SCHEMAS"
+row aiosmtpd "$AIOSMTPD_VERSION" "$([[ -f $AIOSMTPD_HOME/.complete ]] && echo "$AIOSMTPD_VERSION")" "$AIOSMTPD_HOME"
+# Tilt is opt-in (npm run setup -- --tilt): reported, but its absence is not a failure.
+tilt_found=$(version_of "$TILT_BIN" "$TILT_BIN" version | sed -E 's/^v([0-9.]+).*/\1/')
+printf '%-12s %-8s %-8s %-12s %s\n' tilt "$([[ -n $tilt_found ]] && echo ok || echo optional)" "$TILT_VERSION" "${tilt_found:--}" "$TILT_BIN"
 row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
 if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi
 exit $missing

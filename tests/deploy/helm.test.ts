@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadProfile } from '../../tools/stack/resources.ts';
+import { loadTopology } from '../../tools/stack/topology.ts';
+import {
+  chartDir,
+  chartProfiles,
+  documents,
+  helmTemplate,
+  renderProfile,
+  run,
+  tools,
+  validateCore,
+  validateDapr,
+} from './chart.ts';
+
+const work = mkdtempSync(path.join(tmpdir(), 'soulchat-chart-'));
+const daprKinds = new Set(['Component', 'Configuration', 'Resiliency', 'Subscription']);
+// Not named .yaml: formatters must leave the expected output byte for byte.
+const goldenDir = path.join(import.meta.dirname, 'golden');
+// With a subscription, so the Subscription template is rendered and validated too.
+const subscription = [
+  '--set',
+  'subscriptions[0].name=profile-user-deleted',
+  '--set',
+  'subscriptions[0].topic=user.deleted',
+];
+const subscriptionApp = [
+  '--set',
+  'subscriptions[0].app=profile',
+  '--set',
+  'subscriptions[0].route=/events/user-deleted',
+];
+
+function rendered(profile: string): string {
+  const r = renderProfile(profile);
+  assert.equal(r.status, 0, `helm template (${profile}) failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+describe('the Helm chart', () => {
+  test('passes helm lint --strict with every values profile', () => {
+    for (const profile of chartProfiles) {
+      const r = run(tools.helmBin, [
+        'lint',
+        '--strict',
+        chartDir,
+        '-f',
+        path.join(chartDir, 'profiles', `${profile}.yaml`),
+      ]);
+      assert.equal(r.status, 0, `helm lint (${profile}):\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+  });
+
+  for (const profile of chartProfiles) {
+    test(`profile ${profile}: every manifest passes the Kubernetes ${tools.kubeVersion} and Dapr CRD schemas`, () => {
+      const file = path.join(work, `${profile}.yaml`);
+      const r = helmTemplate([
+        '-f',
+        path.join(chartDir, 'profiles', `${profile}.yaml`),
+        ...subscription,
+        ...subscriptionApp,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      writeFileSync(file, r.stdout);
+      const docs = documents(r.stdout);
+      const core = validateCore(file);
+      assert.equal(core.status, 0, `kubernetes-validate:\n${core.stdout}${core.stderr}`);
+      const passedCore = core.stdout.split('\n').filter((l) => l.startsWith('INFO') && l.includes(' passed ')).length;
+      assert.equal(passedCore, docs.filter((d) => !daprKinds.has(d.kind)).length, 'every core manifest was validated');
+      const dapr = validateDapr(file);
+      assert.equal(dapr.run.status, 0, `kubeconform:\n${dapr.run.stdout}${dapr.run.stderr}`);
+      const validDapr = dapr.result.resources.filter((x) => x.status === 'statusValid');
+      assert.deepEqual(
+        validDapr.map((x) => x.kind).sort(),
+        docs
+          .filter((d) => daprKinds.has(d.kind))
+          .map((d) => d.kind)
+          .sort(),
+        'every Dapr resource was validated against its CRD schema',
+      );
+      assert.ok(validDapr.some((x) => x.kind === 'Subscription'));
+    });
+  }
+
+  test('the validators reject a misspelt field (they are not vacuous)', () => {
+    const good = rendered('kafka-redis');
+    const badCore = path.join(work, 'bad-core.yaml');
+    writeFileSync(badCore, good.replace('maxUnavailable: 1', 'maxUnavailabel: 1'));
+    assert.notEqual(validateCore(badCore).status, 0);
+    const badDapr = path.join(work, 'bad-dapr.yaml');
+    writeFileSync(badDapr, good.replace('  policies:', '  policys:'));
+    const dapr = validateDapr(badDapr);
+    assert.notEqual(dapr.run.status, 0);
+    assert.equal(dapr.result.summary.invalid, 1);
+  });
+
+  test('renders from stack.json and components/: a Deployment per app, the profile components by name', () => {
+    const docs = documents(rendered('kafka-mysql'));
+    const apps = loadTopology().apps.filter((a) => a.id !== 'skeleton');
+    for (const app of apps) {
+      const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === `soulchat-${app.id}`);
+      assert.ok(deployment, `a Deployment for ${app.id}`);
+      const template = (deployment.spec as { template: { metadata: { annotations: Record<string, string> } } })
+        .template;
+      assert.equal(template.metadata.annotations['dapr.io/app-id'], app.id);
+      assert.equal(template.metadata.annotations['dapr.io/app-port'], String(app.port));
+      for (const kind of ['Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
+        assert.ok(
+          docs.some((d) => d.kind === kind && d.metadata.name === `soulchat-${app.id}`),
+          `${kind} ${app.id}`,
+        );
+      }
+    }
+    const local = [...loadProfile('kafka-mysql').files.keys()].filter((n) => n !== 'secretstore').sort();
+    const components = docs.filter((d) => d.kind === 'Component');
+    assert.deepEqual(components.map((c) => c.metadata.name).sort(), local);
+    const state = components.find((c) => c.metadata.name === 'statestore');
+    const metadata = (state?.spec as { metadata?: unknown[] } | undefined)?.metadata;
+    assert.deepEqual(metadata?.[0], {
+      name: 'connectionString',
+      secretKeyRef: { name: 'soulchat-state-mysql', key: 'connectionString' },
+    });
+    assert.equal(state?.auth, undefined, 'Kubernetes Secrets, not the local secret store');
+  });
+
+  test('refuses the single-machine profiles and a profile that does not exist, saying why', () => {
+    for (const profile of ['memory', 'kafka-sqlite']) {
+      const r = helmTemplate(['--set', `components.profile=${profile}`]);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, new RegExp(`component profile "${profile}" runs on one machine only`));
+    }
+    const r = helmTemplate(['--set', 'components.profile=nope']);
+    assert.match(r.stderr, /unknown component profile "nope"/);
+  });
+
+  for (const profile of chartProfiles) {
+    test(`profile ${profile} renders as its golden file (UPDATE_GOLDEN=1 to accept a change)`, () => {
+      const golden = path.join(goldenDir, `${profile}.golden`);
+      const now = rendered(profile);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, now);
+      assert.equal(now, readFileSync(golden, 'utf8'), `the chart output changed: review it, then UPDATE_GOLDEN=1`);
+    });
+  }
+});

@@ -1,0 +1,115 @@
+/**
+ * Runs one piece of the stack in the foreground for Tilt (`tools/tilt/plan.ts` lists them):
+ * `mariadb`, `redis`, `kafka`, `placement`, `scheduler` or `app:<instance>` (an app with its
+ * sidecar). It starts the piece with the same launcher code as `npm start`, streams its logs to
+ * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startPlacement, startScheduler } from '../stack/control-plane.ts';
+import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from '../stack/infra.ts';
+import { killStale, type ProcessSpec, type Running, Supervisor } from '../stack/processes.ts';
+import { loadProfile, renderConfig } from '../stack/resources.ts';
+import { AppWithSidecar } from '../stack/sidecar.ts';
+import { locateToolchain } from '../stack/toolchain.ts';
+import { expandReplicas, instanceName, loadTopology, type Topology } from '../stack/topology.ts';
+import { tiltOptions } from './options.ts';
+
+const options = tiltOptions(process.argv.slice(2));
+const name = options.positionals[0] ?? '';
+const topology = loadTopology({
+  offset: options.portOffset,
+  ...(options.profile ? { profile: options.profile } : {}),
+});
+const infra = topology.infrastructure;
+const tools = locateToolchain();
+/** Refuses new processes once stopping began, so a start still in flight cannot leak one. */
+class PieceSupervisor extends Supervisor {
+  closed = false;
+  override start(spec: ProcessSpec): Running {
+    if (this.closed) throw new Error(`${name} is stopping: not starting ${spec.name}`);
+    return super.start(spec);
+  }
+}
+
+// Each piece has its own supervisor folder (logs, pids, data), so pieces restart independently.
+const pieceDir = path.join(options.runDir, 'pieces', name.replace(':', '-'));
+await killStale(pieceDir);
+const sup = new PieceSupervisor(pieceDir);
+
+async function startApp(topo: Topology, instance: string): Promise<string[]> {
+  const app = topo.apps.flatMap(expandReplicas).find((a) => instanceName(a) === instance);
+  if (!app) throw new Error(`no app instance ${instance} in stack.json`);
+  const accounts = await provisionDatabases(infra, [app]);
+  const base = {
+    runDir: options.runDir,
+    topology: topo,
+    daprBin: tools.daprBin,
+    configFile: renderConfig(topo, options.runDir),
+    placement: `127.0.0.1:${infra.placement.port}`,
+    scheduler: `127.0.0.1:${infra.scheduler.port}`,
+    mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
+  };
+  const pair = new AppWithSidecar(sup, base, app, {
+    calleeIds: topo.apps.map((a) => a.id),
+    databaseUrl: accounts.get(app.id)?.url,
+  });
+  await pair.start();
+  return [pair.appProcess, pair.sidecarProcess];
+}
+
+async function start(): Promise<string[]> {
+  switch (name) {
+    case 'mariadb':
+      await startMariadb(sup, infra);
+      if (loadProfile(topology.profile).needs.includes('state-database')) {
+        await provisionStateDatabase(infra, options.runDir);
+      }
+      return ['mariadb'];
+    case 'redis':
+      await startRedis(sup, tools, infra);
+      return ['redis'];
+    case 'kafka':
+      await startKafka(sup, tools, infra);
+      return ['kafka'];
+    case 'placement':
+      await startPlacement(sup, tools, infra);
+      return ['placement'];
+    case 'scheduler':
+      await startScheduler(sup, tools, infra);
+      return ['scheduler'];
+    default:
+      if (name.startsWith('app:')) return startApp(topology, name.slice(4));
+      // INGRESS: the Envoy ingress issue adds `envoy` here with its start function.
+      throw new Error(`unknown piece "${name}"`);
+  }
+}
+
+// Every caller (signal, failure) waits for the same stop before exiting.
+let stopping: Promise<void> | undefined;
+async function stop(code: number): Promise<never> {
+  sup.closed = true;
+  stopping ??= sup.stopAll();
+  await stopping;
+  process.exit(code);
+}
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGINT', () => void stop(0));
+// If Tilt itself dies, its children are re-parented: stop rather than linger as orphans.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void stop(0), 1000).unref();
+
+try {
+  const names = await start();
+  // Logs go to files (as with `npm start`); follow them so Tilt shows them under the resource.
+  const logs = names.map((n) => sup.get(n)?.logFile ?? '').filter(Boolean);
+  const follow = spawn('tail', ['-n', '+1', '-F', ...logs], { stdio: ['ignore', 'inherit', 'inherit'] });
+  process.on('exit', () => follow.kill());
+  console.log(`[tilt] ${name} is up`);
+  const exited = await Promise.race(names.map((n) => sup.get(n)?.exited.then((code) => ({ n, code }))));
+  console.error(`[tilt] ${exited?.n} exited with ${exited?.code}`);
+  await stop(1);
+} catch (err) {
+  console.error(`[tilt] ${name} failed: ${(err as Error).message}`);
+  await stop(1);
+}

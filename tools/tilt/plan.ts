@@ -1,0 +1,96 @@
+/**
+ * Prints the Tilt resources for the stack as JSON: one per infrastructure process, one each for
+ * placement and scheduler, one per app instance (app + sidecar). The Tiltfile turns each entry
+ * into a local_resource, so the topology stays in stack.json and the launcher, never the Tiltfile.
+ * Usage: node --import tsx tools/tilt/plan.ts [--port-offset N] [--run-dir D] [--profile P]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadProfile } from '../stack/resources.ts';
+import { type AppSpec, expandReplicas, instanceName, loadTopology, repoRoot } from '../stack/topology.ts';
+import { optionArgs, tiltOptions } from './options.ts';
+
+interface Readiness {
+  http?: { port: number; path: string };
+  tcp?: number;
+}
+
+export interface TiltResource {
+  name: string;
+  serveCmd: string[];
+  /** Files whose change restarts the resource (live reload of a service). */
+  deps: string[];
+  after: string[];
+  labels: string[];
+  links: { url: string; name: string }[];
+  readiness: Readiness;
+}
+
+const options = tiltOptions(process.argv.slice(2));
+const topology = loadTopology({
+  offset: options.portOffset,
+  ...(options.profile ? { profile: options.profile } : {}),
+});
+const profile = loadProfile(topology.profile);
+const infra = topology.infrastructure;
+const piece = (name: string) => ['node', '--import', 'tsx', 'tools/tilt/piece.ts', name, ...optionArgs(options)];
+
+const resources: TiltResource[] = [];
+const add = (r: Omit<TiltResource, 'serveCmd' | 'deps' | 'links'> & Partial<TiltResource>) =>
+  resources.push({ serveCmd: piece(r.name), deps: [], links: [], ...r });
+
+add({ name: 'mariadb', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.mariadb.port } });
+if (profile.needs.includes('redis')) {
+  add({ name: 'redis', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.redis.port } });
+}
+if (profile.needs.includes('kafka')) {
+  add({ name: 'kafka', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.kafka.port } });
+}
+const control = ['placement', 'scheduler'] as const;
+for (const name of control) {
+  add({
+    name,
+    after: ['setup'],
+    labels: ['dapr'],
+    readiness: { http: { port: infra[name].healthzPort, path: '/healthz' } },
+  });
+}
+const backing = resources.map((r) => r.name);
+
+// INGRESS: the Envoy ingress issue adds an `envoy` entry to stack.json and its start function to
+// tools/stack; this resource appears then, and the links below move to the Envoy URL.
+const rawStack = JSON.parse(readFileSync(path.join(repoRoot, 'stack.json'), 'utf8')) as { envoy?: unknown };
+const withEnvoy = rawStack.envoy !== undefined;
+
+// A profile's components may come from the profiles it extends: watch each of their folders.
+const profileDirs = [...new Set([...profile.files.values()].map((f) => path.relative(repoRoot, path.dirname(f))))];
+const sourceDirs = (workspace: string) => [
+  path.join(workspace, 'src'),
+  ...readdirSync(path.join(repoRoot, 'packages')).map((p) => path.join('packages', p, 'src')),
+  ...profileDirs,
+  'dapr/config',
+];
+function addInstance(instance: AppSpec, after: string[]): string {
+  const name = instanceName(instance);
+  add({
+    name,
+    serveCmd: piece(`app:${name}`),
+    deps: sourceDirs(instance.workspace),
+    after: [...backing, ...after],
+    labels: ['services'],
+    links: [{ url: `http://127.0.0.1:${instance.port}/readyz`, name: `${name} /readyz` }],
+    readiness: { http: { port: instance.port, path: '/readyz' } },
+  });
+  return name;
+}
+for (const app of topology.apps) {
+  // Instances of one app start one after another, as with `npm start`: the first runs the
+  // database migrations, which concurrent instances would race on.
+  let previous: string[] = [];
+  for (const instance of expandReplicas(app)) previous = [addInstance(instance, previous)];
+}
+if (withEnvoy) {
+  add({ name: 'envoy', after: resources.map((r) => r.name), labels: ['ingress'], readiness: {} });
+}
+
+console.log(JSON.stringify({ profile: topology.profile, runDir: options.runDir, resources }));
