@@ -74,6 +74,8 @@ export function attachSocketServer(server: Server, deps: SocketServerDeps) {
   // A peer that misses a ping round is gone (a dead network does not close sockets by itself).
   const heartbeat = setInterval(() => {
     for (const conn of hub.all()) {
+      // A socket already closing (e.g. a slow reader told 4008) finishes its own handshake.
+      if (conn.ws.readyState !== conn.ws.OPEN) continue;
       if (!conn.alive) {
         conn.ws.terminate();
         continue;

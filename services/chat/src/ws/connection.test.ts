@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLogger } from '@soulchat/platform';
+import type { WebSocket } from 'ws';
+import type { MessageView } from '../domain/protocol.ts';
+import { ClientConnection, closeCodes } from './connection.ts';
+
+/** Just enough of a socket to watch what the connection sends and when it closes it. */
+function fakeSocket(bufferedAmount = 0) {
+  const sent: string[] = [];
+  const closes: number[] = [];
+  const ws = {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount,
+    send: (text: string) => sent.push(text),
+    close(code: number) {
+      closes.push(code);
+      ws.readyState = 2;
+    },
+  };
+  return { ws, sent, closes };
+}
+
+const message = (seq: number): MessageView => ({
+  id: `m${seq}`,
+  conversationId: 'c',
+  seq,
+  senderId: 's',
+  clientMsgId: `c${seq}`,
+  kind: 'text',
+  content: 'x'.repeat(100),
+  attachment: null,
+  createdAt: new Date(0).toISOString(),
+  editedAt: null,
+  deleted: false,
+});
+
+const log = createLogger('test', 'silent');
+const limits = { sendBufferBytes: 1000, framesPer10s: 10 };
+
+test('a reader whose send buffer would overflow is closed with 4008 and sent nothing more', () => {
+  const { ws, sent, closes } = fakeSocket(950);
+  const conn = new ClientConnection('u', ws as unknown as WebSocket, limits, async () => [], log);
+  conn.send({ v: 1, type: 'pong' });
+  assert.equal(sent.length, 1, 'a small frame still fits');
+  ws.bufferedAmount = 990;
+  conn.send({ v: 1, type: 'message', message: message(1) });
+  assert.deepEqual(closes, [closeCodes.slowConsumer]);
+  conn.send({ v: 1, type: 'pong' });
+  assert.equal(sent.length, 1);
+});
+
+test('gap fill: a message after a gap brings the missing ones first, in order, each once', async () => {
+  const { ws, sent } = fakeSocket();
+  const fetched: Array<[number, number]> = [];
+  const conn = new ClientConnection(
+    'u',
+    ws as unknown as WebSocket,
+    { ...limits, sendBufferBytes: 1e9 },
+    async (_c, after, until) => {
+      fetched.push([after, until]);
+      return [message(2), message(3)];
+    },
+    log,
+  );
+  conn.syncQueued();
+  await conn.deliver(message(1));
+  await conn.deliver(message(4));
+  await conn.deliver(message(3));
+  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
+  assert.deepEqual(seqs, [1, 2, 3, 4]);
+  assert.deepEqual(fetched, [[1, 3]]);
+});
+
+test('the frame budget refuses frames past capacity', () => {
+  const { ws } = fakeSocket();
+  const conn = new ClientConnection(
+    'u',
+    ws as unknown as WebSocket,
+    { ...limits, framesPer10s: 3 },
+    async () => [],
+    log,
+  );
+  assert.deepEqual(
+    [conn.allowFrame(), conn.allowFrame(), conn.allowFrame(), conn.allowFrame()],
+    [true, true, true, false],
+  );
+});
