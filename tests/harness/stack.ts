@@ -25,6 +25,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `count` distinct free ports: held open together while chosen, so none is handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => {
+    const address = s.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  });
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
 export const uniqueId = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -45,18 +66,14 @@ export interface TestAppOptions {
 /** Starts an app of the test's own with its own daprd, on the shared infrastructure. */
 export async function startTestApp(id: string, options: TestAppOptions): Promise<TestApp> {
   const info = sharedStack();
+  const [port = 0, httpPort = 0, grpcPort = 0, internalGrpcPort = 0, metricsPort = 0] = await freePorts(5);
   const spec: AppSpec = {
     id,
     workspace: options.workspace,
     entry: options.entry,
     replicas: 1,
-    port: await freePort(),
-    dapr: {
-      httpPort: await freePort(),
-      grpcPort: await freePort(),
-      internalGrpcPort: await freePort(),
-      metricsPort: await freePort(),
-    },
+    port,
+    dapr: { httpPort, grpcPort, internalGrpcPort, metricsPort },
   };
   const supervisor = new Supervisor(path.join(info.runDir, 'tests', id));
   const pair = new AppWithSidecar(supervisor, info, spec, {

@@ -49,6 +49,10 @@ export function createApp(options: AppOptions): Koa {
 export async function listen(app: Koa, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, '127.0.0.1', () => resolve(server));
+    // Keep idle connections longer than the proxies in front (Envoy, sidecars: 60 s), so a
+    // proxy never reuses a connection this server is closing at that moment.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

@@ -23,8 +23,9 @@ export function createPresence(dapr: DaprClient, log: Logger, instance: string) 
     offline(userId: string): void {
       void safely(
         (async () => {
-          await dapr.deleteState(store, onlineKey(userId));
+          // Last seen first: whoever reads "offline" then also finds when the user was last here.
           await dapr.saveState(store, [{ key: lastSeenKey(userId), value: new Date().toISOString() }]);
+          await dapr.deleteState(store, onlineKey(userId));
         })(),
       );
     },
