@@ -47,6 +47,11 @@ export function recordedPids(): number[] {
   });
 }
 
+/** Whether a piece wrote its `up` marker (tools/tilt/piece.ts) in this run. */
+export function pieceCameUp(resource: string): boolean {
+  return existsSync(path.join(tiltRunDir, 'pieces', resource, 'up'));
+}
+
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -5,6 +5,7 @@
  * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlacement, startScheduler } from '../stack/control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from '../stack/infra.ts';
@@ -105,6 +106,8 @@ try {
   const logs = names.map((n) => sup.get(n)?.logFile ?? '').filter(Boolean);
   const follow = spawn('tail', ['-n', '+1', '-F', ...logs], { stdio: ['ignore', 'inherit', 'inherit'] });
   process.on('exit', () => follow.kill());
+  // A marker beside the pids: tests read it after Tilt exits, when the log stream may be cut short.
+  writeFileSync(path.join(pieceDir, 'up'), new Date().toISOString());
   console.log(`[tilt] ${name} is up`);
   const exited = await Promise.race(names.map((n) => sup.get(n)?.exited.then((code) => ({ n, code }))));
   console.error(`[tilt] ${exited?.n} exited with ${exited?.code}`);
