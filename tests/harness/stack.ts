@@ -72,6 +72,7 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     workspace: options.workspace,
     entry: options.entry,
     replicas: 1,
+    env: {},
     port,
     dapr: { httpPort, grpcPort, internalGrpcPort, metricsPort },
   };

@@ -23,8 +23,13 @@ try {
   });
   const { info } = stack;
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s (profile ${info.topology.profile})`);
+  // Per-instance ports are for debugging; clients use the ingress.
   for (const app of info.apps) {
-    log(`${app.instance}: http://127.0.0.1:${app.port}  (dapr http ${app.daprHttpPort}, grpc ${app.daprGrpcPort})`);
+    log(`  ${app.instance}: http://127.0.0.1:${app.port}  (dapr http ${app.daprHttpPort}, grpc ${app.daprGrpcPort})`);
+  }
+  if (info.ingress) {
+    log(`envoy admin (local only): ${info.ingress.adminUrl}  access log: ${info.ingress.accessLog}`);
+    log(`SoulChat: ${info.ingress.url}  (WebSocket ${info.ingress.url.replace('http', 'ws')}/ws)`);
   }
   log(`logs: ${stack.supervisor.logDir}`);
   log('press Ctrl-C to stop everything');

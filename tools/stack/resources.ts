@@ -7,7 +7,7 @@ import { repoRoot, type Topology } from './topology.ts';
 const profileSchema = z.object({
   description: z.string(),
   /** What the launcher must provide (brokers it starts, a state database it provisions); not inherited. */
-  needs: z.array(z.enum(['kafka', 'redis', 'state-database'])),
+  needs: z.array(z.enum(['kafka', 'redis', 'state-database', 'local-sinks'])),
   /** Profiles whose components this one starts from; later ones and this one's own files win. */
   extends: z.array(z.string()).default([]),
   /** False for profiles that only make sense on one machine; the Helm chart refuses them. */
@@ -73,6 +73,10 @@ export function templateVars(topology: Topology, runDir: string): Record<string,
     return value === undefined ? [] : [[key, value]];
   });
   return {
+    // The local sinks by default; a profile's vars (a real relay) or the environment override them.
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(infra.mailSink.port),
+    SMS_URL: `http://127.0.0.1:${infra.smsSink.port}/v1/sms`,
     ...profileVars,
     ...Object.fromEntries(fromEnv),
     RUN_DIR: runDir,
@@ -89,6 +93,15 @@ export function renderConfig(topology: Topology, runDir: string): string {
   return file;
 }
 
+export interface ResourceOptions {
+  /** False for a sidecar that needs no component (the ingress's only invokes apps). */
+  components?: boolean;
+  /** Policies of every callee target instead of the shared invoke timeout, retry and breaker. */
+  appTarget?: Record<string, string>;
+  /** Named timeouts added to the shared file's, for appTarget to name. */
+  timeouts?: Record<string, string>;
+}
+
 /**
  * One resources folder per sidecar: the profile's components plus the resiliency policy,
  * with an app target for every app this sidecar may call.
@@ -99,6 +112,7 @@ export function renderResources(
   appId: string,
   calleeIds: string[],
   extraResources: string[] = [],
+  options: ResourceOptions = {},
 ): string {
   const dir = path.join(runDir, 'resources', appId);
   // A run dir reused with another profile must not keep the old profile's components.
@@ -106,15 +120,18 @@ export function renderResources(
   mkdirSync(dir, { recursive: true });
   const vars = templateVars(topology, runDir);
   const profile = loadProfile(topology.profile);
-  for (const file of profile.files.values()) {
+  const files = options.components === false ? [] : [...profile.files.values()];
+  for (const file of files) {
     writeFileSync(path.join(dir, path.basename(file)), fillTemplate(readFileSync(file, 'utf8'), vars));
   }
   const resiliency = parse(readFileSync(path.join(repoRoot, topology.resiliency), 'utf8')) as {
-    spec: { targets: Record<string, unknown> };
+    spec: { policies: { timeouts: Record<string, string> }; targets: Record<string, unknown> };
   };
-  resiliency.spec.targets.apps = Object.fromEntries(
-    calleeIds.map((id) => [id, { timeout: 'invoke', retry: 'invokeRetry', circuitBreaker: 'appBreaker' }]),
-  );
+  Object.assign(resiliency.spec.policies.timeouts, options.timeouts);
+  const target = options.appTarget ?? { timeout: 'invoke', retry: 'invokeRetry', circuitBreaker: 'appBreaker' };
+  resiliency.spec.targets.apps = Object.fromEntries(calleeIds.map((id) => [id, target]));
+  // Component targets name components this sidecar does not load: Dapr would refuse them.
+  if (options.components === false) delete resiliency.spec.targets.components;
   writeFileSync(path.join(dir, 'resiliency.yaml'), stringify(resiliency));
   for (const extra of extraResources) cpSync(extra, path.join(dir, path.basename(extra)));
   return dir;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { IngressInfo } from './ingress.ts';
 import type { ProcessSpec, Running, Supervisor } from './processes.ts';
-import { renderResources } from './resources.ts';
+import { type ResourceOptions, renderResources } from './resources.ts';
 import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
 import { waitForHttp } from './wait.ts';
 
@@ -15,6 +16,8 @@ export interface StackInfo {
   scheduler: string;
   mariadbRootUrl: string;
   apps: RunningApp[];
+  /** The Envoy ingress: the one public URL (absent when no app was started). */
+  ingress?: IngressInfo;
 }
 
 export interface RunningApp {
@@ -33,6 +36,9 @@ export interface RunningApp {
 export interface SidecarOptions {
   /** App ids this app may call; each gets the resiliency policy for invocation. */
   calleeIds: string[];
+  /** A sidecar with no app behind it (the ingress's): no app port, channel or health check. */
+  withoutApp?: boolean;
+  resources?: ResourceOptions;
   databaseUrl?: string | undefined;
   env?: Record<string, string>;
   extraResources?: string[];
@@ -40,17 +46,19 @@ export interface SidecarOptions {
 
 const loopback = '127.0.0.1';
 
-function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: string): string[] {
+function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: string, withApp: boolean): string[] {
+  const appArgs = [
+    ...['--app-port', String(app.port), '--app-protocol', 'http', '--app-channel-address', loopback],
+    ...['--enable-app-health-check', '--app-health-check-path', '/healthz'],
+  ];
   return [
-    ...['--app-id', app.id, '--app-port', String(app.port), '--app-protocol', 'http'],
-    ...['--app-channel-address', loopback, '--dapr-listen-addresses', loopback],
+    ...['--app-id', app.id, ...(withApp ? appArgs : []), '--dapr-listen-addresses', loopback],
     ...['--dapr-http-port', String(app.dapr.httpPort), '--dapr-grpc-port', String(app.dapr.grpcPort)],
     ...['--dapr-internal-grpc-port', String(app.dapr.internalGrpcPort)],
     ...['--dapr-internal-grpc-listen-address', loopback],
     ...['--metrics-port', String(app.dapr.metricsPort), '--metrics-listen-address', loopback],
     ...['--resources-path', resourcesDir, '--config', info.configFile],
     ...['--placement-host-address', info.placement, '--scheduler-host-address', info.scheduler],
-    ...['--enable-app-health-check', '--app-health-check-path', '/healthz'],
     ...['--log-level', 'info', '--dapr-graceful-shutdown-seconds', '5'],
   ];
 }
@@ -63,6 +71,7 @@ export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOpt
     args: ['--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
     cwd: repoRoot,
     env: {
+      ...app.env,
       SERVICE_NAME: app.id,
       INSTANCE_NAME: instanceName(app),
       PORT: String(app.port),
@@ -110,6 +119,7 @@ export class AppWithSidecar {
       instanceName(spec),
       options.calleeIds,
       options.extraResources,
+      options.resources,
     );
   }
 
@@ -138,7 +148,7 @@ export class AppWithSidecar {
     const sidecar = this.sup.start({
       name: this.sidecarProcess,
       command: path.join(this.info.daprBin, 'daprd'),
-      args: daprdArgs(this.spec, this.info, this.resourcesDir),
+      args: daprdArgs(this.spec, this.info, this.resourcesDir, !this.options.withoutApp),
       env: {
         DAPR_HOST_IP: loopback,
         DAPR_API_TOKEN: this.tokens.daprApiToken,

@@ -2,9 +2,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlacement, startScheduler } from './control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from './infra.ts';
+import { type Ingress, startIngress } from './ingress.ts';
 import { killStale, Supervisor } from './processes.ts';
 import { loadProfile, renderConfig } from './resources.ts';
 import { AppWithSidecar, type StackInfo } from './sidecar.ts';
+import { startMailSink, startSmsSink } from './sinks.ts';
 import { locateToolchain } from './toolchain.ts';
 import { type AppSpec, expandReplicas, instanceName, loadTopology, repoRoot, type Topology } from './topology.ts';
 import { portOpen } from './wait.ts';
@@ -73,6 +75,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       progress('starting kafka');
       await startKafka(sup, tools, infra);
     }
+    if (profile.needs.includes('local-sinks')) {
+      progress('starting the local mail and SMS sinks');
+      await startMailSink(sup, tools, infra);
+      await startSmsSink(sup, infra);
+    }
     progress('starting dapr placement and scheduler');
     const placement = await startPlacement(sup, tools, infra);
     const scheduler = await startScheduler(sup, tools, infra);
@@ -87,9 +94,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     const selected = topology.apps.filter((a) => !options.onlyApps || options.onlyApps.includes(a.id));
     const apps = options.withApps === false ? new Map() : await startApps(sup, base, selected, progress);
-    const info: StackInfo = { ...base, apps: [...apps.values()].map((a) => a.describe()) };
+    // Last, once every app answers: Envoy is the one public entry and routes only to running apps.
+    let ingress: Ingress | undefined;
+    if (apps.size > 0) {
+      progress('starting the envoy ingress with its sidecar');
+      ingress = await startIngress(sup, tools, base, selected);
+    }
+    const info: StackInfo = {
+      ...base,
+      apps: [...apps.values()].map((a) => a.describe()),
+      ...(ingress ? { ingress: ingress.info } : {}),
+    };
     writeFileSync(path.join(runDir, 'stack-info.json'), JSON.stringify(info, null, 2));
-    return { info, supervisor: sup, apps, restartInfrastructure, stop };
+    const stopInOrder = async () => {
+      await ingress?.stop();
+      await stop();
+    };
+    return { info, supervisor: sup, apps, restartInfrastructure, stop: stopInOrder };
   } catch (err) {
     await stop();
     throw err;
@@ -125,7 +146,11 @@ async function refuseBusyPorts(topology: Topology): Promise<void> {
     if (typeof value === 'number' && /port/i.test(key)) ports.push(value);
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
   };
-  collect({ infrastructure: topology.infrastructure, apps: topology.apps.flatMap(expandReplicas) });
+  collect({
+    infrastructure: topology.infrastructure,
+    ingress: topology.ingress,
+    apps: topology.apps.flatMap(expandReplicas),
+  });
   const busy = [];
   for (const port of ports) if (await portOpen(port)) busy.push(port);
   if (busy.length > 0) {

@@ -9,6 +9,7 @@ const pathsSchema = z.object({
   kafkaHome: z.string(),
   envoyBin: z.string(),
   redisServer: z.string(),
+  aiosmtpdHome: z.string(),
 });
 
 export type Toolchain = z.infer<typeof pathsSchema> & { kafkaLog4j: string };

@@ -4,6 +4,29 @@ import { z } from 'zod';
 
 const port = z.number().int().min(1).max(65535);
 
+/**
+ * A path prefix an app serves to clients through the Envoy ingress. A bare string is a route that
+ * needs an access token; `/internal` is refused because those routes are for sidecars only.
+ */
+const publicRouteSchema = z
+  .union([
+    z.string(),
+    z.object({
+      prefix: z.string(),
+      /** Served without an access token (register, login, JWKS...). */
+      open: z.boolean().default(false),
+      /** A bucket of ingress.rateLimits. */
+      rateLimit: z.string().default('standard'),
+      /** Proxied straight to the app's instances with the upgrade allowed, not through Dapr. */
+      webSocket: z.boolean().default(false),
+    }),
+  ])
+  .transform((r) => (typeof r === 'string' ? { prefix: r, open: false, rateLimit: 'standard', webSocket: false } : r))
+  .refine((r) => /^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(r.prefix), {
+    message: 'a public route prefix starts with / and does not end with /',
+  })
+  .refine((r) => !/^\/internal(\/|$)/.test(r.prefix), { message: '/internal routes are never public' });
+
 const appSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   workspace: z.string(),
@@ -13,11 +36,43 @@ const appSchema = z.object({
     .regex(/^[a-z][a-z0-9_]*$/)
     .optional(),
   port,
+  /** What the ingress exposes of this app; an app without any is not reachable from outside. */
+  publicRoutes: z.array(publicRouteSchema).optional(),
   dapr: z.object({ httpPort: port, grpcPort: port, internalGrpcPort: port, metricsPort: port }),
+  /** Settings for this app on one machine (npm start, tests, Tilt); Helm values set their own. */
+  env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
   /** Instances of the app, each with its own sidecar; instance i listens on every port + 10*i. */
   replicas: z.number().int().min(1).max(8).default(1),
   /** Set per instance by expandReplicas: the process and pod name, e.g. chat-2. */
   instance: z.string().optional(),
+});
+
+const tokenBucket = z.object({
+  maxTokens: z.number().int().min(1),
+  tokensPerFill: z.number().int().min(1),
+  fillInterval: z.string().regex(/^\d+(ms|s|m)$/),
+});
+
+/** The Envoy ingress: listener, admin, its own daprd, and the edge policies (see README, Ingress). */
+const ingressSchema = z.object({
+  address: z.string().default('127.0.0.1'),
+  port,
+  adminPort: port,
+  dapr: z.object({ httpPort: port, grpcPort: port, internalGrpcPort: port, metricsPort: port }),
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (0: the socket peer is the client). */
+  xffTrustedHops: z.number().int().min(0).default(0),
+  maxRequestBytes: z.number().int().min(1024),
+  routeTimeoutSeconds: z.number().int().min(1),
+  webSocketIdleSeconds: z.number().int().min(1),
+  drainSeconds: z.number().int().min(0),
+  auth: z.object({
+    jwksApp: z.string(),
+    jwksPath: z.string(),
+    userIdHeader: z.string().regex(/^x-[a-z0-9-]+$/),
+    jwksCacheSeconds: z.number().int().min(1),
+  }),
+  rateLimits: z.record(z.string(), tokenBucket).refine((r) => 'standard' in r, { message: 'a standard rate limit' }),
+  cors: z.object({ allowOriginRegexes: z.array(z.string()), maxAgeSeconds: z.number().int().min(0) }),
 });
 
 const topologySchema = z.object({
@@ -27,14 +82,20 @@ const topologySchema = z.object({
   infrastructure: z.object({
     redis: z.object({ port }),
     mariadb: z.object({ port }),
+    /** Local stand-ins for an SMTP relay and an SMS provider (tools/stack/sinks.ts). */
+    mailSink: z.object({ port }),
+    smsSink: z.object({ port }),
     kafka: z.object({ port, controllerPort: port, partitions: z.number().int().min(1) }),
     placement: z.object({ port, healthzPort: port, metricsPort: port, raftPort: port }),
     scheduler: z.object({ port, healthzPort: port, metricsPort: port, etcdClientPort: port, etcdPeerPort: port }),
   }),
+  ingress: ingressSchema,
   apps: z.array(appSchema),
 });
 
 export type AppSpec = z.infer<typeof appSchema>;
+export type PublicRoute = z.infer<typeof publicRouteSchema>;
+export type IngressSpec = z.infer<typeof ingressSchema>;
 export type Topology = z.infer<typeof topologySchema>;
 
 /** One AppSpec per instance; the app id stays the same, so Dapr load-balances between them. */

@@ -12,6 +12,7 @@ import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, s
 import { killStale, type ProcessSpec, type Running, Supervisor } from '../stack/processes.ts';
 import { loadProfile, renderConfig } from '../stack/resources.ts';
 import { AppWithSidecar } from '../stack/sidecar.ts';
+import { startMailSink, startSmsSink } from '../stack/sinks.ts';
 import { locateToolchain } from '../stack/toolchain.ts';
 import { expandReplicas, instanceName, loadTopology, type Topology } from '../stack/topology.ts';
 import { tiltOptions } from './options.ts';
@@ -73,6 +74,12 @@ async function start(): Promise<string[]> {
     case 'kafka':
       await startKafka(sup, tools, infra);
       return ['kafka'];
+    case 'mail-sink':
+      await startMailSink(sup, tools, infra);
+      return ['mail-sink'];
+    case 'sms-sink':
+      await startSmsSink(sup, infra);
+      return ['sms-sink'];
     case 'placement':
       await startPlacement(sup, tools, infra);
       return ['placement'];

@@ -46,6 +46,10 @@ if (profile.needs.includes('redis')) {
 if (profile.needs.includes('kafka')) {
   add({ name: 'kafka', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.kafka.port } });
 }
+if (profile.needs.includes('local-sinks')) {
+  add({ name: 'mail-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.mailSink.port } });
+  add({ name: 'sms-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.smsSink.port } });
+}
 const control = ['placement', 'scheduler'] as const;
 for (const name of control) {
   add({

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { create, type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
 import { type EventEnvelope, EventEnvelopeSchema } from './gen/soulchat/events/v1/envelope_pb.ts';
 
+export * from './gen/soulchat/chat/v1/internal_pb.ts';
 export * from './gen/soulchat/events/v1/chat_signal_pb.ts';
 export * from './gen/soulchat/events/v1/envelope_pb.ts';
 export * from './gen/soulchat/events/v1/follow_created_pb.ts';
+export * from './gen/soulchat/events/v1/group_members_changed_pb.ts';
 export * from './gen/soulchat/events/v1/message_created_pb.ts';
 export * from './gen/soulchat/events/v1/message_updated_pb.ts';
+export * from './gen/soulchat/events/v1/notification_created_pb.ts';
 export * from './gen/soulchat/events/v1/profile_updated_pb.ts';
 export * from './gen/soulchat/events/v1/user_deleted_pb.ts';
 export * from './gen/soulchat/events/v1/user_registered_pb.ts';
@@ -21,6 +24,8 @@ export const topics = {
   messageCreated: 'message.created',
   messageUpdated: 'message.updated',
   chatSignal: 'chat.signal',
+  groupMembersChanged: 'group.members_changed',
+  notificationCreated: 'notification.created',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

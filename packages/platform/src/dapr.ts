@@ -103,6 +103,20 @@ export function createDaprClient(options: DaprClientOptions) {
       await expectOk(res, `publish ${topic}`);
     },
 
+    /** Invokes an output binding (email, SMS, ...); a failure after the resiliency policy throws. */
+    async invokeBinding(
+      name: string,
+      request: { operation: string; data: unknown; metadata?: Record<string, string> },
+      timeout = 30_000,
+    ): Promise<unknown> {
+      const res = await call(`/v1.0/bindings/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(timeout),
+      });
+      return expectOk(res, `binding ${name}`);
+    },
+
     async getState<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {
       const res = await call(`/v1.0/state/${store}/${encodeURIComponent(key)}?consistency=strong`);
       if (res.status === 204) return undefined;

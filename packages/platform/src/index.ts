@@ -38,6 +38,6 @@ export {
 export { closeServer, createApp, listen, onShutdown } from './server.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { inUseCase } from './tracing.ts';
-export { parseInput } from './validate.ts';
+export { parseInput, readContract } from './validate.ts';
 export { defineWorkflow, type WorkflowBody } from './workflow.ts';
 export { superviseWorkflowRuntime } from './workflow-supervisor.ts';

@@ -10,3 +10,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const summary = first ? `${first.path || 'body'}: ${first.message}` : 'invalid input';
   throw new AppError('VALIDATION_FAILED', summary, details);
 }
+
+/**
+ * Runs a contract decode (from @soulchat/contracts) on a request body: a body that does not
+ * match the contract is the caller's mistake, a 400, not a 500.
+ */
+export function readContract<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if ((err as Error).name === 'ContractError') throw new AppError('BAD_REQUEST', (err as Error).message);
+    throw err;
+  }
+}

@@ -3,6 +3,7 @@ import { createApp, mountSubscriptions, pingDatabase, type Subscription, type To
 import type Koa from 'koa';
 import type { Presence } from './events/presence.ts';
 import { conversationsRouter } from './routes/conversations/routes.ts';
+import { internalRouter } from './routes/internal/routes.ts';
 import { messagesRouter } from './routes/messages/routes.ts';
 import type { ChatDeps } from './use-cases/deps.ts';
 
@@ -22,6 +23,11 @@ export function buildApp(deps: AppDeps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [events, conversationsRouter(deps, deps.verifier), messagesRouter(deps, deps.verifier, deps.presence)],
+    routers: [
+      events,
+      conversationsRouter(deps, deps.verifier),
+      messagesRouter(deps, deps.verifier, deps.presence),
+      internalRouter(deps, deps.presence, deps.config.APP_API_TOKEN),
+    ],
   });
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 const schema = baseConfigSchema.extend({
   DATABASE_URL: z.string().startsWith('mysql://'),
+  // Required here, unlike the base: the internal routes (presence, members) and the event
+  // routes must accept only the sidecar.
+  APP_API_TOKEN: z.string().min(16),
   /** This instance's name (chat-1, chat-2, ...); set by the launcher or the pod name. */
   INSTANCE_NAME: z.string().min(1).default('chat'),
   /** Largest WebSocket frame a client may send. */

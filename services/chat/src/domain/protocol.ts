@@ -29,6 +29,8 @@ export const sendFrame = z.strictObject({
   kind: z.enum(['text', 'image', 'file']).default('text'),
   content: z.string().max(100_000),
   attachment: attachmentSchema.optional(),
+  /** Members this message mentions (they are notified even when the group is muted). */
+  mentions: z.array(id).max(50).optional(),
 });
 
 export const syncFrame = z.strictObject({
@@ -74,6 +76,16 @@ export interface MessageView {
   deleted: boolean;
 }
 
+/** A notification from the notification service, pushed to the user's connected devices. */
+export interface NotificationView {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
 export type ServerFrame =
   | { v: 1; type: 'ready'; userId: string; instance: string }
   | {
@@ -100,6 +112,7 @@ export type ServerFrame =
       editedAt: string | null;
       reactions: Record<string, string[]>;
     }
+  | { v: 1; type: 'notification'; notification: NotificationView }
   | { v: 1; type: 'pong' }
   | { v: 1; type: 'error'; code: string; message: string; ref?: string };
 

@@ -1,4 +1,11 @@
-import { ChatSignalSchema, decode, MessageCreatedSchema, MessageUpdatedSchema, topics } from '@soulchat/contracts';
+import {
+  ChatSignalSchema,
+  decode,
+  MessageCreatedSchema,
+  MessageUpdatedSchema,
+  NotificationCreatedSchema,
+  topics,
+} from '@soulchat/contracts';
 import {
   components,
   type DeliveredEvent,
@@ -90,6 +97,24 @@ export function fanoutSubscriptions(hub: Hub, log: Logger): Subscription[] {
             ? ({ v: 1, type: 'read', conversationId: s.conversationId, userId: s.userId, seq: Number(s.seq) } as const)
             : ({ v: 1, type: 'typing', conversationId: s.conversationId, userId: s.userId } as const);
         hub.broadcast(frame, s.memberIds, s.userId);
+      }),
+    },
+    {
+      pubsubname: components.fanout,
+      topic: topics.notificationCreated,
+      route: '/events/fanout/notification-created',
+      handle: guarded(topics.notificationCreated, (event) => {
+        const n = decode(NotificationCreatedSchema, event.data);
+        const data = JSON.parse(n.dataJson || '{}') as Record<string, unknown>;
+        const notification = {
+          id: n.notificationId,
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          data,
+          createdAt: n.createdAt,
+        };
+        hub.broadcast({ v: 1, type: 'notification', notification }, [n.userId]);
       }),
     },
   ];

@@ -1,5 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
-import { encode, MessageCreatedSchema, MessageUpdatedSchema, newEnvelope, topics } from '@soulchat/contracts';
+import {
+  encode,
+  GroupMembersChangedSchema,
+  MessageCreatedSchema,
+  MessageUpdatedSchema,
+  newEnvelope,
+  topics,
+} from '@soulchat/contracts';
 import { appIds, enqueueEvent } from '@soulchat/platform';
 import type { Transaction } from 'kysely';
 import type { ConversationKind, Database, MessageRow } from '../db/schema.ts';
@@ -10,6 +18,7 @@ export async function recordMessageCreated(
   row: MessageRow,
   memberIds: string[],
   conversationKind: ConversationKind,
+  mentionIds: string[] = [],
 ): Promise<void> {
   const eventId = `message.created:${row.id}`;
   const event = create(MessageCreatedSchema, {
@@ -25,6 +34,7 @@ export async function recordMessageCreated(
     memberIds,
     conversationKind,
     clientMsgId: row.client_msg_id,
+    mentionIds,
   });
   await enqueueEvent(trx, {
     eventId,
@@ -58,5 +68,27 @@ export async function recordMessageUpdated(
     topic: topics.messageUpdated,
     partitionKey: row.conversation_id,
     payload: encode(MessageUpdatedSchema, event),
+  });
+}
+
+/** Records group.members_changed (who joined or left, and who did it) with the change itself. */
+export async function recordMembersChanged(
+  trx: Transaction<Database>,
+  change: { conversationId: string; groupName: string; actorId: string; addedIds?: string[]; removedIds?: string[] },
+): Promise<void> {
+  const eventId = `group.members_changed:${randomUUID()}`;
+  const event = create(GroupMembersChangedSchema, {
+    envelope: newEnvelope(topics.groupMembersChanged, appIds.chat, eventId),
+    conversationId: change.conversationId,
+    groupName: change.groupName,
+    actorId: change.actorId,
+    addedIds: change.addedIds ?? [],
+    removedIds: change.removedIds ?? [],
+  });
+  await enqueueEvent(trx, {
+    eventId,
+    topic: topics.groupMembersChanged,
+    partitionKey: change.conversationId,
+    payload: encode(GroupMembersChangedSchema, event),
   });
 }

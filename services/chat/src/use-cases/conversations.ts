@@ -15,6 +15,7 @@ import {
 } from '../db/conversations.repository.ts';
 import type { MemberRole } from '../db/schema.ts';
 import { canEditGroup, canManage, directKey } from '../domain/conversation.ts';
+import { recordMembersChanged } from '../events/outgoing.ts';
 import { eitherBlocked, requireMember } from './access.ts';
 import type { ChatDeps } from './deps.ts';
 
@@ -86,7 +87,16 @@ export async function createGroup(
     });
     await addMember(trx, id, ownerId, 'owner');
     for (const member of others) await addMember(trx, id, member, 'member');
+    if (others.length > 0) {
+      await recordMembersChanged(trx, {
+        conversationId: id,
+        groupName: input.name,
+        actorId: ownerId,
+        addedIds: others,
+      });
+    }
   });
+  deps.nudgeRelay();
   return describeConversation(deps, id, ownerId);
 }
 
@@ -117,7 +127,12 @@ export async function addGroupMember(deps: ChatDeps, id: string, actorId: string
   if ((await countMembers(deps.db, id)) >= deps.config.GROUP_MEMBER_LIMIT) {
     throw new AppError('CONFLICT', `the group is full (${deps.config.GROUP_MEMBER_LIMIT} members)`);
   }
-  await addMember(deps.db, id, userId, role);
+  const groupName = (await findConversation(deps.db, id))?.name ?? '';
+  await deps.db.transaction().execute(async (trx) => {
+    await addMember(trx, id, userId, role);
+    await recordMembersChanged(trx, { conversationId: id, groupName, actorId, addedIds: [userId] });
+  });
+  deps.nudgeRelay();
   return describeConversation(deps, id, actorId);
 }
 
@@ -128,7 +143,12 @@ export async function removeGroupMember(deps: ChatDeps, id: string, actorId: str
   if (!target) return;
   if (target.role === 'owner') throw new AppError('CONFLICT', 'the owner must transfer ownership before leaving');
   if (actorId !== userId && !canManage(actorRole, target.role)) throw forbidden('you cannot remove that member');
-  await removeMember(deps.db, id, userId);
+  const groupName = (await findConversation(deps.db, id))?.name ?? '';
+  await deps.db.transaction().execute(async (trx) => {
+    await removeMember(trx, id, userId);
+    await recordMembersChanged(trx, { conversationId: id, groupName, actorId, removedIds: [userId] });
+  });
+  deps.nudgeRelay();
 }
 
 export async function changeRole(deps: ChatDeps, id: string, actorId: string, userId: string, role: MemberRole) {

@@ -26,6 +26,14 @@ function sameSend(existing: MessageRow, input: SendInput): SendResult {
   return { message: toView(existing), duplicate: true };
 }
 
+/** The distinct mentioned users; each must be a member, and mentioning oneself is dropped. */
+function mentionedMembers(mentions: string[], members: string[], senderId: string): string[] {
+  const unique = [...new Set(mentions)].filter((m) => m !== senderId);
+  const outsider = unique.find((m) => !members.includes(m));
+  if (outsider) throw new AppError('VALIDATION_FAILED', `mentions: ${outsider} is not a member of this conversation`);
+  return unique;
+}
+
 /**
  * Stores a message exactly once per (sender, client message id), with the conversation's next
  * sequence number, and records message.created in the same transaction (the outbox).
@@ -39,6 +47,7 @@ export async function sendMessage(deps: ChatDeps, senderId: string, input: SendI
   await requireMember(db, input.conversationId, senderId);
   const conversation = await findConversation(db, input.conversationId);
   const members = (await listMembers(db, input.conversationId)).map((m) => m.user_id);
+  const mentionIds = mentionedMembers(input.mentions ?? [], members, senderId);
   if (conversation?.kind === 'direct') {
     const other = members.find((m) => m !== senderId) ?? senderId;
     if (await eitherBlocked(deps.dapr, senderId, other)) throw forbidden('messages between these users are blocked');
@@ -59,7 +68,7 @@ export async function sendMessage(deps: ChatDeps, senderId: string, input: SendI
       });
       const row = await findMessage(trx, id);
       if (!row) throw new Error('stored message vanished');
-      await recordMessageCreated(trx, row, members, conversation?.kind ?? 'group');
+      await recordMessageCreated(trx, row, members, conversation?.kind ?? 'group', mentionIds);
     });
   } catch (err) {
     // A concurrent resend of the same client id won the race: answer with its message.

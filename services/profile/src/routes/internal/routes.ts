@@ -2,27 +2,17 @@ import { create } from '@bufbuild/protobuf';
 import Router from '@koa/router';
 import {
   BlockCheckResponseSchema,
-  ContractError,
   CreateProfileRequestSchema,
   decode,
   encode,
   ProfileSchema,
 } from '@soulchat/contracts';
-import { AppError, parseInput, requireSidecar } from '@soulchat/platform';
+import { parseInput, readContract, requireSidecar } from '@soulchat/platform';
 import type { Profile } from '../../domain/profile.ts';
 import { blockedEitherWay } from '../../usecases/blocks.ts';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
 import { createProfile, removeUser } from '../../usecases/internal-profiles.ts';
 import { blockCheckQuery, newProfileFields, userIdParams } from './schema.ts';
-
-function readContract<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof ContractError) throw new AppError('BAD_REQUEST', err.message);
-    throw err;
-  }
-}
 
 function toContract(profile: Profile) {
   return encode(

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/events/v1/message_created.proto.
  */
 export const file_soulchat_events_v1_message_created: GenFile = /*@__PURE__*/
-  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV9jcmVhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEipAIKDk1lc3NhZ2VDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEhEKCXNlbmRlcl9pZBgFIAEoCRIMCgRraW5kGAYgASgJEg8KB2NvbnRlbnQYByABKAkSFwoPYXR0YWNobWVudF9qc29uGAggASgJEhIKCmNyZWF0ZWRfYXQYCSABKAkSEgoKbWVtYmVyX2lkcxgKIAMoCRIZChFjb252ZXJzYXRpb25fa2luZBgLIAEoCRIVCg1jbGllbnRfbXNnX2lkGAwgASgJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
+  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV9jcmVhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEiuQIKDk1lc3NhZ2VDcmVhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEhEKCXNlbmRlcl9pZBgFIAEoCRIMCgRraW5kGAYgASgJEg8KB2NvbnRlbnQYByABKAkSFwoPYXR0YWNobWVudF9qc29uGAggASgJEhIKCmNyZWF0ZWRfYXQYCSABKAkSEgoKbWVtYmVyX2lkcxgKIAMoCRIZChFjb252ZXJzYXRpb25fa2luZBgLIAEoCRIVCg1jbGllbnRfbXNnX2lkGAwgASgJEhMKC21lbnRpb25faWRzGA0gAygJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
 
 /**
  * A message was stored (topic "message.created", partition key = conversation id, so the
@@ -92,6 +92,13 @@ export type MessageCreated = Message<"soulchat.events.v1.MessageCreated"> & {
    * @generated from field: string client_msg_id = 12;
    */
   clientMsgId: string;
+
+  /**
+   * Members the sender mentioned (group messages; each is a member, never the sender).
+   *
+   * @generated from field: repeated string mention_ids = 13;
+   */
+  mentionIds: string[];
 };
 
 /**
@@ -172,6 +179,13 @@ export type MessageCreatedJson = {
    * @generated from field: string client_msg_id = 12;
    */
   clientMsgId?: string;
+
+  /**
+   * Members the sender mentioned (group messages; each is a member, never the sender).
+   *
+   * @generated from field: repeated string mention_ids = 13;
+   */
+  mentionIds?: string[];
 };
 
 /**

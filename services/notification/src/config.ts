@@ -1,0 +1,17 @@
+import { baseConfigSchema, loadConfig } from '@soulchat/platform';
+import { z } from 'zod';
+
+const schema = baseConfigSchema.extend({
+  DATABASE_URL: z.string().startsWith('mysql://'),
+  // Required: the event routes must accept only the sidecar.
+  APP_API_TOKEN: z.string().min(16),
+  /** Sends of one email or SMS before it is recorded as failed (each send has Dapr's own retries). */
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  /** Wait before the second attempt; doubles after each failure. */
+  DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  DELIVERY_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const readConfig = (env?: Record<string, string | undefined>) => loadConfig(schema, env);
