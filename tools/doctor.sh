@@ -35,6 +35,17 @@ row aiosmtpd "$AIOSMTPD_VERSION" "$([[ -f $AIOSMTPD_HOME/.complete ]] && echo "$
 # Tilt is opt-in (npm run setup -- --tilt): reported, but its absence is not a failure.
 tilt_found=$(version_of "$TILT_BIN" "$TILT_BIN" version | sed -E 's/^v([0-9.]+).*/\1/')
 printf '%-12s %-8s %-8s %-12s %s\n' tilt "$([[ -n $tilt_found ]] && echo ok || echo optional)" "$TILT_VERSION" "${tilt_found:--}" "$TILT_BIN"
+# Jaeger and Prometheus are opt-in too (npm run setup -- --observability). Each reports its
+# module version, recorded in .complete by the build, once the binary answers --version.
+optional_row() { # name pinned binary
+  local found="" marker
+  marker="$(dirname "$3")/.complete"
+  [[ -n $(version_of "$3" "$3" --version) ]] && found=$(cat "$marker" 2>/dev/null)
+  printf '%-12s %-8s %-8s %-12s %s\n' "$1" "$([[ -n $found ]] && echo ok || echo optional)" "$2" "${found:--}" "$3"
+}
+optional_row jaeger "$JAEGER_VERSION" "$JAEGER_BIN"
+optional_row prometheus "$PROMETHEUS_VERSION" "$PROMETHEUS_BIN"
+optional_row promtool "$PROMETHEUS_VERSION" "$PROMTOOL_BIN"
 row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
 if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi
 exit $missing

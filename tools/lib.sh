@@ -14,6 +14,12 @@ dapr_source_hash() {
   (cd "$_lib_root/dapr/runtime" && cat go.mod go.sum cmd/daprd/*.go tools.go | sha256sum | cut -c1-12)
 }
 
+# Jaeger and Prometheus are built from our small modules under tools/observability/; keyed like
+# Dapr, so a changed go.mod or go.sum (a bumped dependency, a replace) rebuilds.
+observability_hash() { # module folder name
+  (cd "$_lib_root/tools/observability/$1" && cat go.mod go.sum | sha256sum | cut -c1-12)
+}
+
 DAPR_BIN="$SOULCHAT_CACHE/dapr-$DAPR_VERSION-$(dapr_source_hash)/bin"
 KAFKA_HOME="$SOULCHAT_CACHE/kafka-$KAFKA_VERSION"
 ENVOY_HOME="$SOULCHAT_CACHE/envoy-$ENVOY_VERSION"
@@ -23,6 +29,9 @@ TILT_HOME="$SOULCHAT_CACHE/tilt-$TILT_VERSION"
 TILT_BIN="$TILT_HOME/bin/tilt"
 HELM_BIN="$SOULCHAT_CACHE/helm-$HELM_VERSION/bin/helm"
 KUBECONFORM_BIN="$SOULCHAT_CACHE/kubeconform-$KUBECONFORM_VERSION/bin/kubeconform"
+JAEGER_BIN="$SOULCHAT_CACHE/jaeger-$JAEGER_VERSION-$(observability_hash jaeger)/bin/jaeger"
+PROMETHEUS_BIN="$SOULCHAT_CACHE/prometheus-$PROMETHEUS_VERSION-$(observability_hash prometheus)/bin/prometheus"
+PROMTOOL_BIN="$(dirname "$PROMETHEUS_BIN")/promtool"
 # pip --target folders: run with PYTHONPATH set to them (see tools/deploy/ and tests/profiles/).
 KUBE_VALIDATE_HOME="$SOULCHAT_CACHE/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
 AIOSMTPD_HOME="$SOULCHAT_CACHE/aiosmtpd-$AIOSMTPD_VERSION"
@@ -30,3 +39,4 @@ AIOSMTPD_HOME="$SOULCHAT_CACHE/aiosmtpd-$AIOSMTPD_VERSION"
 DAPR_CRD_SCHEMAS="$SOULCHAT_CACHE/dapr-crd-schemas-$DAPR_VERSION"
 export SOULCHAT_CACHE DAPR_BIN KAFKA_HOME ENVOY_HOME ENVOY_BIN REDIS_HOME
 export TILT_HOME TILT_BIN HELM_BIN KUBECONFORM_BIN KUBE_VALIDATE_HOME AIOSMTPD_HOME DAPR_CRD_SCHEMAS
+export JAEGER_BIN PROMETHEUS_BIN PROMTOOL_BIN

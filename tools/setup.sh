@@ -210,11 +210,60 @@ tilt_cli() {
   done_step built
 }
 
+# Jaeger (v2: an OpenTelemetry Collector distribution with Jaeger's storage and query) and
+# Prometheus are built from our own small modules in tools/observability/, whose `tool`
+# directives pin the upstream module with its dependency graph (go.sum committed).
+jaeger_cli() {
+  step "jaeger $JAEGER_VERSION"
+  local bin_dir
+  bin_dir=$(dirname "$JAEGER_BIN")
+  if [[ -x $JAEGER_BIN && -f $bin_dir/.complete ]]; then done_step cached; return; fi
+  echo "building jaeger (cold: about 5 min on 2 cores; only with --observability)..."
+  trap 'on_failure "go build of github.com/jaegertracing/jaeger v$JAEGER_VERSION failed; the Go module proxy must serve it (see tools/observability/jaeger/go.mod)"' ERR
+  rm -rf "$bin_dir"
+  mkdir -p "$bin_dir"
+  # Without this the binary reports an empty version (upstream sets it from git tags).
+  local ldflags="-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION"
+  (cd "$root/tools/observability/jaeger" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" \
+    -o "$JAEGER_BIN" github.com/jaegertracing/jaeger/cmd/jaeger) >>"$step_log" 2>&1 &
+  await_build $! jaeger
+  echo "$JAEGER_VERSION" >"$bin_dir/.complete"
+  printf '[setup] %-28s' "jaeger $JAEGER_VERSION"
+  done_step built
+}
+
+# remove_all_sd drops every service-discovery plugin but file and HTTP (prometheus/plugins/*.go),
+# which skips the cloud SDKs; the stack's targets are static. The web UI is not embedded (it
+# needs a JavaScript build): the API, /-/ready and the rules and targets endpoints all work.
+prometheus_cli() {
+  step "prometheus $PROMETHEUS_VERSION"
+  local bin_dir
+  bin_dir=$(dirname "$PROMETHEUS_BIN")
+  if [[ -x $PROMETHEUS_BIN && -x $PROMTOOL_BIN && -f $bin_dir/.complete ]]; then done_step cached; return; fi
+  echo "building prometheus and promtool (cold: about 4 min on 2 cores; only with --observability)..."
+  trap 'on_failure "go build of github.com/prometheus/prometheus v$PROMETHEUS_VERSION failed; the Go module proxy must serve it (see tools/observability/prometheus/go.mod)"' ERR
+  rm -rf "$bin_dir"
+  mkdir -p "$bin_dir"
+  # Prometheus 3.x tags its Go module v0.3MM.P for release 3.MM.P: 0.316.0 is 3.16.0.
+  local minor=${PROMETHEUS_VERSION#0.3}
+  local release="3.$((10#${minor%%.*})).${PROMETHEUS_VERSION##*.}"
+  local ldflags="-s -w -X github.com/prometheus/common/version.Version=$release"
+  (cd "$root/tools/observability/prometheus" && CGO_ENABLED=0 go build -trimpath -tags remove_all_sd \
+    -ldflags "$ldflags" -o "$bin_dir/" \
+    github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool) >>"$step_log" 2>&1 &
+  await_build $! prometheus
+  echo "$PROMETHEUS_VERSION" >"$bin_dir/.complete"
+  printf '[setup] %-28s' "prometheus $PROMETHEUS_VERSION"
+  done_step built
+}
+
 with_tilt=0
+with_observability=0
 for arg in "$@"; do
   case $arg in
   --tilt) with_tilt=1 ;;
-  *) echo "[setup] unknown option $arg (known: --tilt)" >&2; exit 2 ;;
+  --observability) with_observability=1 ;;
+  *) echo "[setup] unknown option $arg (known: --tilt, --observability)" >&2; exit 2 ;;
   esac
 done
 
@@ -231,5 +280,9 @@ dapr_crds
 pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_HOME"
 pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"
 if [[ $with_tilt -eq 1 ]]; then tilt_cli; fi
+if [[ $with_observability -eq 1 ]]; then
+  jaeger_cli
+  prometheus_cli
+fi
 trap - ERR
 echo "[setup] ready in $((SECONDS - started))s (cache: $SOULCHAT_CACHE)"

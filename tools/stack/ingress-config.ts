@@ -61,6 +61,8 @@ export interface IngressRender {
   allApps: AppSpec[];
   daprApiToken: string;
   runDir: string;
+  /** Where the access log goes: the supervisor's log folder, beside envoy.log. */
+  logDir: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -72,7 +74,8 @@ export interface RenderedIngress {
 export function renderIngressConfig(r: IngressRender): RenderedIngress {
   const dir = path.join(r.runDir, 'ingress');
   mkdirSync(dir, { recursive: true });
-  const accessLog = path.join(r.runDir, 'logs', 'envoy-access.log');
+  mkdirSync(r.logDir, { recursive: true });
+  const accessLog = path.join(r.logDir, 'envoy-access.log');
   const jwksApp = r.allApps.find((a) => a.id === r.ingress.auth.jwksApp);
   const jwksPort = jwksApp ? (expandReplicas(jwksApp)[0]?.port ?? 0) : 0;
   const json = (value: unknown) => JSON.stringify(value);

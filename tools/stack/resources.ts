@@ -76,6 +76,7 @@ export function templateVars(topology: Topology, runDir: string): Record<string,
     // The local sinks by default; a profile's vars (a real relay) or the environment override them.
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(infra.mailSink.port),
+    SMTP_SKIP_TLS_VERIFY: 'true',
     SMS_URL: `http://127.0.0.1:${infra.smsSink.port}/v1/sms`,
     ...profileVars,
     ...Object.fromEntries(fromEnv),

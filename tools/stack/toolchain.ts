@@ -10,6 +10,10 @@ const pathsSchema = z.object({
   envoyBin: z.string(),
   redisServer: z.string(),
   aiosmtpdHome: z.string(),
+  // Built only by `setup.sh --observability`: optional, so the stack starts without them.
+  jaegerBin: z.string().optional(),
+  prometheusBin: z.string().optional(),
+  promtoolBin: z.string().optional(),
 });
 
 export type Toolchain = z.infer<typeof pathsSchema> & { kafkaLog4j: string };

@@ -8,7 +8,7 @@ const port = z.number().int().min(1).max(65535);
  * A path prefix an app serves to clients through the Envoy ingress. A bare string is a route that
  * needs an access token; `/internal` is refused because those routes are for sidecars only.
  */
-const publicRouteSchema = z
+export const publicRouteSchema = z
   .union([
     z.string(),
     z.object({
@@ -75,6 +75,27 @@ const ingressSchema = z.object({
   cors: z.object({ allowOriginRegexes: z.array(z.string()), maxAgeSeconds: z.number().int().min(0) }),
 });
 
+/** Jaeger and Prometheus, started beside the stack with --observability (tools/stack/observability.ts). */
+const observabilitySchema = z.object({
+  jaeger: z.object({
+    otlpGrpcPort: port,
+    otlpHttpPort: port,
+    /** Query HTTP API and UI (/api/traces, /api/v3/...). */
+    queryPort: port,
+    queryGrpcPort: port,
+    /** Jaeger's own Prometheus metrics (spans received, refused, stored). */
+    metricsPort: port,
+    /** The in-memory store keeps this many traces, then drops the oldest. */
+    maxTraces: z.number().int().min(100),
+  }),
+  prometheus: z.object({
+    port,
+    scrapeIntervalSeconds: z.number().int().min(1).default(5),
+    /** How long the local TSDB keeps samples (Prometheus duration). */
+    retention: z.string().regex(/^\d+[smhdwy]$/).default('2d'),
+  }),
+});
+
 const topologySchema = z.object({
   profile: z.string(),
   daprConfig: z.string(),
@@ -90,12 +111,14 @@ const topologySchema = z.object({
     scheduler: z.object({ port, healthzPort: port, metricsPort: port, etcdClientPort: port, etcdPeerPort: port }),
   }),
   ingress: ingressSchema,
+  observability: observabilitySchema.optional(),
   apps: z.array(appSchema),
 });
 
 export type AppSpec = z.infer<typeof appSchema>;
 export type PublicRoute = z.infer<typeof publicRouteSchema>;
 export type IngressSpec = z.infer<typeof ingressSchema>;
+export type ObservabilitySpec = z.infer<typeof observabilitySchema>;
 export type Topology = z.infer<typeof topologySchema>;
 
 /** One AppSpec per instance; the app id stays the same, so Dapr load-balances between them. */

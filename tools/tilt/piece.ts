@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlacement, startScheduler } from '../stack/control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from '../stack/infra.ts';
+import { envoyProcess, startIngress } from '../stack/ingress.ts';
 import { killStale, type ProcessSpec, type Running, Supervisor } from '../stack/processes.ts';
 import { loadProfile, renderConfig } from '../stack/resources.ts';
 import { AppWithSidecar } from '../stack/sidecar.ts';
@@ -39,25 +40,40 @@ const pieceDir = path.join(options.runDir, 'pieces', name.replace(':', '-'));
 await killStale(pieceDir);
 const sup = new PieceSupervisor(pieceDir);
 
+/** What sidecars need to know of the stack; the placement and scheduler are other pieces. */
+const baseInfo = (topo: Topology) => ({
+  runDir: options.runDir,
+  topology: topo,
+  daprBin: tools.daprBin,
+  configFile: renderConfig(topo, options.runDir),
+  placement: `127.0.0.1:${infra.placement.port}`,
+  scheduler: `127.0.0.1:${infra.scheduler.port}`,
+  mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
+});
+
 async function startApp(topo: Topology, instance: string): Promise<string[]> {
   const app = topo.apps.flatMap(expandReplicas).find((a) => instanceName(a) === instance);
   if (!app) throw new Error(`no app instance ${instance} in stack.json`);
   const accounts = await provisionDatabases(infra, [app]);
-  const base = {
-    runDir: options.runDir,
-    topology: topo,
-    daprBin: tools.daprBin,
-    configFile: renderConfig(topo, options.runDir),
-    placement: `127.0.0.1:${infra.placement.port}`,
-    scheduler: `127.0.0.1:${infra.scheduler.port}`,
-    mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
-  };
+  const base = baseInfo(topo);
   const pair = new AppWithSidecar(sup, base, app, {
     calleeIds: topo.apps.map((a) => a.id),
     databaseUrl: accounts.get(app.id)?.url,
   });
   await pair.start();
   return [pair.appProcess, pair.sidecarProcess];
+}
+
+/** Drains Envoy before its processes stop (set once the ingress is up). */
+let beforeStop: (() => Promise<void>) | undefined;
+
+/** Envoy and its sidecar, routing to every app of stack.json (Tilt starts it after them). */
+async function startEnvoy(topo: Topology): Promise<string[]> {
+  const base = baseInfo(topo);
+  const ingress = await startIngress(sup, tools, base, topo.apps);
+  beforeStop = () => ingress.stop();
+  console.log(`[tilt] SoulChat: ${ingress.info.url}`);
+  return [ingress.info.sidecarProcess, envoyProcess];
 }
 
 async function start(): Promise<string[]> {
@@ -88,7 +104,7 @@ async function start(): Promise<string[]> {
       return ['scheduler'];
     default:
       if (name.startsWith('app:')) return startApp(topology, name.slice(4));
-      // INGRESS: the Envoy ingress issue adds `envoy` here with its start function.
+      if (name === 'envoy') return startEnvoy(topology);
       throw new Error(`unknown piece "${name}"`);
   }
 }
@@ -97,7 +113,10 @@ async function start(): Promise<string[]> {
 let stopping: Promise<void> | undefined;
 async function stop(code: number): Promise<never> {
   sup.closed = true;
-  stopping ??= sup.stopAll();
+  stopping ??= (async () => {
+    await beforeStop?.().catch(() => {});
+    await sup.stopAll();
+  })();
   await stopping;
   process.exit(code);
 }

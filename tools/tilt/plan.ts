@@ -4,7 +4,7 @@
  * into a local_resource, so the topology stays in stack.json and the launcher, never the Tiltfile.
  * Usage: node --import tsx tools/tilt/plan.ts [--port-offset N] [--run-dir D] [--profile P]
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadProfile } from '../stack/resources.ts';
 import { type AppSpec, expandReplicas, instanceName, loadTopology, repoRoot } from '../stack/topology.ts';
@@ -61,10 +61,8 @@ for (const name of control) {
 }
 const backing = resources.map((r) => r.name);
 
-// INGRESS: the Envoy ingress issue adds an `envoy` entry to stack.json and its start function to
-// tools/stack; this resource appears then, and the links below move to the Envoy URL.
-const rawStack = JSON.parse(readFileSync(path.join(repoRoot, 'stack.json'), 'utf8')) as { envoy?: unknown };
-const withEnvoy = rawStack.envoy !== undefined;
+// The Envoy ingress (stack.json `ingress`) is the stack's one public URL: Tilt links to it.
+const ingressUrl = `http://127.0.0.1:${topology.ingress.port}`;
 
 // A profile's components may come from the profiles it extends: watch each of their folders.
 const profileDirs = [...new Set([...profile.files.values()].map((f) => path.relative(repoRoot, path.dirname(f))))];
@@ -82,7 +80,11 @@ function addInstance(instance: AppSpec, after: string[]): string {
     deps: sourceDirs(instance.workspace),
     after: [...backing, ...after],
     labels: ['services'],
-    links: [{ url: `http://127.0.0.1:${instance.port}/readyz`, name: `${name} /readyz` }],
+    // Clients use the ingress; the instance's own port stays for its readiness only.
+    links: (instance.publicRoutes ?? [])
+      .filter((r) => !r.webSocket)
+      .slice(0, 1)
+      .map((r) => ({ url: `${ingressUrl}${r.prefix}`, name: `${instance.id} via envoy` })),
     readiness: { http: { port: instance.port, path: '/readyz' } },
   });
   return name;
@@ -93,8 +95,17 @@ for (const app of topology.apps) {
   let previous: string[] = [];
   for (const instance of expandReplicas(app)) previous = [addInstance(instance, previous)];
 }
-if (withEnvoy) {
-  add({ name: 'envoy', after: resources.map((r) => r.name), labels: ['ingress'], readiness: {} });
-}
+// Last, as with `npm start`: Envoy routes to apps that are already up.
+add({
+  name: 'envoy',
+  deps: ['dapr/ingress', 'stack.json'],
+  after: resources.map((r) => r.name),
+  labels: ['ingress'],
+  links: [
+    { url: ingressUrl, name: 'SoulChat (envoy)' },
+    { url: `http://127.0.0.1:${topology.ingress.adminPort}`, name: 'envoy admin' },
+  ],
+  readiness: { http: { port: topology.ingress.adminPort, path: '/ready' } },
+});
 
 console.log(JSON.stringify({ profile: topology.profile, runDir: options.runDir, resources }));

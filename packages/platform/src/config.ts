@@ -12,6 +12,8 @@ export const baseConfigSchema = z.object({
   /** Sent by the sidecar to the app; the app refuses Dapr-facing calls without it. */
   APP_API_TOKEN: z.string().min(16).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** OTLP/HTTP collector (Jaeger) base URL; spans are recorded but not exported without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

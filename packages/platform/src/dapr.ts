@@ -1,3 +1,5 @@
+import { inClientSpan, traceHeaders } from './telemetry.ts';
+
 /**
  * A thin client for the sidecar's HTTP API. Unlike the SDK's HTTP client it throws on every
  * failure (the SDK returns {error} from publish and save) and exposes state ETags.
@@ -62,6 +64,8 @@ export function createDaprClient(options: DaprClientOptions) {
 
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    // The active trace continues through the sidecar (and, for publish, into the CloudEvent).
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
     if (options.apiToken) headers.set('dapr-api-token', options.apiToken);
     if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
     return fetch(`${base}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
@@ -74,16 +78,25 @@ export function createDaprClient(options: DaprClientOptions) {
     throw new ErrorType(`${what} failed with ${res.status}`, res.status, body);
   }
 
+  async function invokeOnce(appId: string, path: string, opts: InvokeOptions): Promise<InvokeResult> {
+    const res = await call(`/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
+      method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+      headers: opts.headers ?? {},
+      signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    });
+    return { status: res.status, body: await readBody(res) };
+  }
+
   return {
     /** Calls another app's route through both sidecars; any status comes back as it was sent. */
     async invokeRaw(appId: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult> {
-      const res = await call(`/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
-        method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
-        headers: opts.headers ?? {},
-        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
-        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
+      return inClientSpan('dapr', `invoke ${appId} ${method}`, { 'dapr.app_id': appId }, async (span) => {
+        const result = await invokeOnce(appId, path, opts);
+        span.setAttribute('http.response.status_code', result.status);
+        return result;
       });
-      return { status: res.status, body: await readBody(res) };
     },
 
     async invoke<T>(appId: string, path: string, opts: InvokeOptions = {}): Promise<T> {
@@ -95,26 +108,29 @@ export function createDaprClient(options: DaprClientOptions) {
     },
 
     async publish(pubsub: string, topic: string, data: unknown, opts: { partitionKey?: string } = {}): Promise<void> {
-      const query = opts.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(opts.partitionKey)}` : '';
-      const res = await call(`/v1.0/publish/${pubsub}/${encodeURIComponent(topic)}${query}`, {
-        method: 'POST',
-        body: JSON.stringify(data),
+      await inClientSpan('dapr', `publish ${topic}`, { 'messaging.destination.name': topic }, async () => {
+        const query = opts.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(opts.partitionKey)}` : '';
+        const res = await call(`/v1.0/publish/${pubsub}/${encodeURIComponent(topic)}${query}`, {
+          method: 'POST',
+          body: JSON.stringify(data),
+        });
+        await expectOk(res, `publish ${topic}`);
       });
-      await expectOk(res, `publish ${topic}`);
     },
-
     /** Invokes an output binding (email, SMS, ...); a failure after the resiliency policy throws. */
     async invokeBinding(
       name: string,
       request: { operation: string; data: unknown; metadata?: Record<string, string> },
       timeout = 30_000,
     ): Promise<unknown> {
-      const res = await call(`/v1.0/bindings/${encodeURIComponent(name)}`, {
-        method: 'POST',
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(timeout),
+      return inClientSpan('dapr', `binding ${name} ${request.operation}`, { 'dapr.binding': name }, async () => {
+        const res = await call(`/v1.0/bindings/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(timeout),
+        });
+        return expectOk(res, `binding ${name}`);
       });
-      return expectOk(res, `binding ${name}`);
     },
 
     async getState<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {

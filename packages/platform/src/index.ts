@@ -25,7 +25,7 @@ export {
 export { mountHealth, type ReadinessCheck } from './health.ts';
 export { firstDelivery, type InboxDb, type ProcessedEventsTable } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { createHttpMetrics } from './metrics.ts';
+export { createHttpMetrics, domainCounter, domainGauge, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
 export {
   enqueueEvent,
@@ -33,10 +33,12 @@ export {
   type OutboxRelay,
   type OutboxTable,
   type OutgoingEvent,
+  outboxMetrics,
   startOutboxRelay,
 } from './outbox.ts';
 export { closeServer, createApp, listen, onShutdown } from './server.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
+export { activeTraceIds, startTelemetry, type Telemetry, traceHeaders, withTraceParent } from './telemetry.ts';
 export { inUseCase } from './tracing.ts';
 export { parseInput, readContract } from './validate.ts';
 export { defineWorkflow, type WorkflowBody } from './workflow.ts';

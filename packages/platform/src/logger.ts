@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { activeTraceIds } from './telemetry.ts';
 
 export type { Logger };
 
@@ -8,6 +9,8 @@ export function createLogger(service: string, level: string): Logger {
     name: service,
     level,
     base: { service },
+    // Every line written inside a span names its trace, so logs and traces join up.
+    mixin: activeTraceIds,
     redact: {
       paths: [
         'password',

@@ -1,5 +1,7 @@
 import type { Context, Next } from 'koa';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+
+export type { Metric };
 
 export interface HttpMetrics {
   registry: Registry;
@@ -13,10 +15,12 @@ function endpointOf(ctx: Context): string {
   return 'unmatched';
 }
 
-export function createHttpMetrics(service: string): HttpMetrics {
+/** HTTP metrics in a registry of the app's own, plus the domain metrics the service passes. */
+export function createHttpMetrics(service: string, domain: Metric[] = []): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  for (const metric of domain) registry.registerMetric(metric);
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests handled, by method, route pattern and status',
@@ -42,4 +46,24 @@ export function createHttpMetrics(service: string): HttpMetrics {
     }
   };
   return { registry, middleware };
+}
+
+/** A domain counter, registered by the app that serves it (AppOptions.metrics). */
+export function domainCounter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+  return new Counter<L>({ name, help, labelNames, registers: [] });
+}
+
+/** A domain gauge; `collect` runs at scrape time for values read from elsewhere (a database). */
+export function domainGauge<L extends string>(
+  name: string,
+  help: string,
+  options: { labelNames?: readonly L[]; collect?: (this: Gauge<L>) => Promise<void> } = {},
+) {
+  return new Gauge<L>({
+    name,
+    help,
+    labelNames: options.labelNames ?? [],
+    registers: [],
+    ...(options.collect ? { collect: options.collect } : {}),
+  });
 }

@@ -1,7 +1,10 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
+import type { Metric } from 'prom-client';
 import type { DaprClient } from './dapr.ts';
 import type { Logger } from './logger.ts';
+import { domainGauge } from './metrics.ts';
+import { traceHeaders, withTraceParent } from './telemetry.ts';
 
 /** The outbox table each publishing service creates in its own database (see its migrations). */
 export interface OutboxTable {
@@ -13,6 +16,8 @@ export interface OutboxTable {
   created_at: Generated<Date>;
   published_at: Date | null;
   attempts: Generated<number>;
+  /** The traceparent of the transaction that recorded the event, if it ran in a trace. */
+  trace_parent: string | null;
 }
 
 export interface OutboxDb {
@@ -44,6 +49,7 @@ export async function enqueueEvent<DB extends OutboxDb>(
       partition_key: event.partitionKey,
       payload: JSON.stringify(event.payload),
       published_at: null,
+      trace_parent: traceHeaders().traceparent ?? null,
     })
     .execute();
 }
@@ -83,9 +89,10 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
       let published = 0;
       for (const row of rows) {
         try {
-          await dapr.publish(pubsub, row.topic, JSON.parse(row.payload) as unknown, {
-            partitionKey: row.partition_key,
-          });
+          // Published inside the recording transaction's trace: Dapr writes it into the CloudEvent.
+          await withTraceParent(row.trace_parent, () =>
+            dapr.publish(pubsub, row.topic, JSON.parse(row.payload) as unknown, { partitionKey: row.partition_key }),
+          );
         } catch (err) {
           await trx.updateTable('outbox').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
           log.warn({ err, eventId: row.event_id, topic: row.topic }, 'outbox publish failed; will retry');
@@ -130,3 +137,30 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
 }
 
 export type OutboxRelay = ReturnType<typeof startOutboxRelay>;
+
+/**
+ * How far the relay is behind: unpublished events and the age of the oldest, read at scrape
+ * time (soulchat_outbox_* in the dashboards and the outbox-lag alert).
+ */
+export function outboxMetrics<DB extends OutboxDb>(database: Kysely<DB>): Metric[] {
+  const db = database as unknown as Kysely<OutboxDb>;
+  const pending = () =>
+    db
+      .selectFrom('outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .where('published_at', 'is', null)
+      .executeTakeFirst();
+  return [
+    domainGauge('soulchat_outbox_pending_events', 'Events recorded in the outbox and not yet published', {
+      async collect() {
+        this.set(Number((await pending())?.n ?? 0));
+      },
+    }),
+    domainGauge('soulchat_outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event (0 when none)', {
+      async collect() {
+        const oldest = (await pending())?.oldest;
+        this.set(oldest ? Math.max(0, (Date.now() - new Date(oldest).getTime()) / 1000) : 0);
+      },
+    }),
+  ];
+}

@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { Metric } from 'prom-client';
 import { errorMiddleware } from './errors.ts';
 import { mountHealth, type ReadinessCheck } from './health.ts';
 import type { Logger } from './logger.ts';
 import { createHttpMetrics } from './metrics.ts';
+import { requestSpan } from './request-span.ts';
 
 export interface AppOptions {
   service: string;
@@ -14,6 +16,8 @@ export interface AppOptions {
   /** Routers mounted after health and metrics, in order. */
   routers: Router[];
   jsonLimit?: string;
+  /** Domain metrics served at /metrics beside the HTTP ones. */
+  metrics?: Metric[];
 }
 
 /** The Koa app every service shares: errors, metrics, JSON (and CloudEvents) bodies, health. */
@@ -22,13 +26,14 @@ export function createApp(options: AppOptions): Koa {
   // Clients reach services only through Envoy and the sidecars, so the socket peer is always a
   // proxy on 127.0.0.1; the client address is the one Envoy puts in X-Forwarded-For.
   app.proxy = true;
-  const metrics = createHttpMetrics(options.service);
+  const metrics = createHttpMetrics(options.service, options.metrics);
   const ops = new Router();
   mountHealth(ops, options.readiness);
   ops.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
+  app.use(requestSpan(options.service));
   app.use(metrics.middleware);
   app.use(errorMiddleware(options.log));
   app.use(

@@ -1,5 +1,12 @@
 import Router from '@koa/router';
-import { createApp, mountSubscriptions, pingDatabase, type Subscription, type TokenVerifier } from '@soulchat/platform';
+import {
+  createApp,
+  type Metric,
+  mountSubscriptions,
+  pingDatabase,
+  type Subscription,
+  type TokenVerifier,
+} from '@soulchat/platform';
 import type Koa from 'koa';
 import type { Presence } from './events/presence.ts';
 import { conversationsRouter } from './routes/conversations/routes.ts';
@@ -11,6 +18,7 @@ export interface AppDeps extends ChatDeps {
   verifier: TokenVerifier;
   presence: Presence;
   subscriptions: Subscription[];
+  metrics?: Metric[];
 }
 
 export function buildApp(deps: AppDeps): Koa {
@@ -19,6 +27,7 @@ export function buildApp(deps: AppDeps): Koa {
   return createApp({
     service: deps.config.SERVICE_NAME,
     log: deps.log,
+    metrics: deps.metrics ?? [],
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },

@@ -12,7 +12,9 @@ import {
   listen,
   migrateToLatest,
   onShutdown,
+  outboxMetrics,
   startOutboxRelay,
+  startTelemetry,
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
@@ -24,11 +26,13 @@ import { toView } from './domain/message.ts';
 import { fanoutSubscriptions } from './events/fanout.ts';
 import { createPresence } from './events/presence.ts';
 import { userDeletedSubscription } from './events/user-deleted.ts';
+import { createChatMetrics } from './metrics.ts';
 import { handleFrame } from './ws/handlers.ts';
 import { Hub } from './ws/hub.ts';
 import { attachSocketServer } from './ws/server.ts';
 
 const config = readConfig();
+const telemetry = startTelemetry(config, config.INSTANCE_NAME);
 const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL).child({ instance: config.INSTANCE_NAME });
 const db = createDatabase<Database>({ url: config.DATABASE_URL, poolSize: 20 });
 const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
@@ -41,8 +45,9 @@ const verifier = createTokenVerifier({
 });
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log, intervalMs: 100 });
 const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
-const deps = { db, dapr, log, config, nudgeRelay };
 const hub = new Hub();
+const metrics = createChatMetrics(hub);
+const deps = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored };
 const presence = createPresence(dapr, log, config.INSTANCE_NAME);
 const publishSignal = async (s: {
   conversationId: string;
@@ -62,6 +67,7 @@ const app = buildApp({
   verifier,
   presence,
   subscriptions: [...fanoutSubscriptions(hub, log), userDeletedSubscription(db, log)],
+  metrics: [...metrics.all, ...outboxMetrics(db)],
 });
 const server = await listen(app, config.PORT);
 const sockets = attachSocketServer(server, {
@@ -89,4 +95,5 @@ onShutdown(log, config.SHUTDOWN_GRACE_MS, [
   closeServer(server),
   () => relay.stop(),
   () => db.destroy(),
+  () => telemetry.shutdown(),
 ]);

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { createApp, mountSubscriptions, pingDatabase, type TokenVerifier } from '@soulchat/platform';
+import { createApp, type Metric, mountSubscriptions, pingDatabase, type TokenVerifier } from '@soulchat/platform';
 import type Koa from 'koa';
 import { subscriptions } from './events/subscriptions.ts';
 import { notificationsRouter } from './routes/notifications/routes.ts';
@@ -8,6 +8,7 @@ import type { NotificationDeps } from './use-cases/deps.ts';
 export interface AppDeps extends NotificationDeps {
   /** Checks access tokens; tests pass one trusting their own key. */
   verifier: TokenVerifier;
+  metrics?: Metric[];
 }
 
 export function buildApp(deps: AppDeps): Koa {
@@ -16,6 +17,7 @@ export function buildApp(deps: AppDeps): Koa {
   return createApp({
     service: deps.config.SERVICE_NAME,
     log: deps.log,
+    metrics: deps.metrics ?? [],
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },

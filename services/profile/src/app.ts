@@ -3,6 +3,7 @@ import {
   createApp,
   type DaprClient,
   type Logger,
+  type Metric,
   mountSubscriptions,
   pingDatabase,
   type TokenVerifier,
@@ -26,6 +27,7 @@ export interface Deps {
   verifier: TokenVerifier;
   /** Required: the internal and event routes accept only the sidecar, which sends it. */
   appApiToken: string;
+  metrics?: Metric[];
 }
 
 export function buildApp(deps: Deps): Koa {
@@ -40,6 +42,7 @@ export function buildApp(deps: Deps): Koa {
   return createApp({
     service: deps.service,
     log: deps.log,
+    metrics: deps.metrics ?? [],
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },

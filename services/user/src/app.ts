@@ -1,5 +1,12 @@
 import type { DaprWorkflowClient } from '@dapr/dapr';
-import { createApp, type DaprClient, type Logger, pingDatabase, type TokenVerifier } from '@soulchat/platform';
+import {
+  createApp,
+  type DaprClient,
+  type Logger,
+  type Metric,
+  pingDatabase,
+  type TokenVerifier,
+} from '@soulchat/platform';
 import type Koa from 'koa';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
@@ -18,6 +25,7 @@ export interface Deps {
   keys: KeyRing;
   verifier: TokenVerifier;
   workflows: DaprWorkflowClient;
+  metrics?: Metric[];
 }
 
 export function buildApp(deps: Deps): Koa {
@@ -43,6 +51,7 @@ export function buildApp(deps: Deps): Koa {
   return createApp({
     service,
     log: deps.log,
+    metrics: deps.metrics ?? [],
     readiness: [
       { name: 'database', check: () => pingDatabase(db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },

@@ -6,10 +6,13 @@ import {
   createDatabase,
   createLogger,
   createTokenVerifier,
+  domainCounter,
   listen,
   migrateToLatest,
   onShutdown,
+  outboxMetrics,
   startOutboxRelay,
+  startTelemetry,
   superviseWorkflowRuntime,
   tokenAudience,
   tokenIssuer,
@@ -21,6 +24,7 @@ import { createKeyRing } from './security/signing-keys.ts';
 import { createWorkflowClient, createWorkflowRuntime } from './workflows/runtime.ts';
 
 const config = readConfig();
+const telemetry = startTelemetry(config);
 const service = config.SERVICE_NAME;
 const log = createLogger(service, config.LOG_LEVEL);
 const db = createDatabase<Database>({ url: config.DATABASE_URL });
@@ -37,12 +41,15 @@ const sidecar = {
 };
 const workflows = createWorkflowClient(sidecar);
 
-const server = await listen(buildApp({ config, log, db, dapr, keys, verifier, workflows }), config.PORT);
+const sagaOutcomes = domainCounter('soulchat_saga_outcomes_total', 'How registration sagas ended', ['outcome']);
+const metrics = [sagaOutcomes, ...outboxMetrics(db)];
+const server = await listen(buildApp({ config, log, db, dapr, keys, verifier, workflows, metrics }), config.PORT);
 // The workflow worker gives up for good if its first connection fails: wait for the sidecar.
 const worker = await superviseWorkflowRuntime({
   dapr,
   log,
-  create: () => createWorkflowRuntime({ db, dapr, log, service }, sidecar),
+  create: () =>
+    createWorkflowRuntime({ db, dapr, log, service, outcome: (outcome) => sagaOutcomes.inc({ outcome }) }, sidecar),
 });
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
 log.info({ port: config.PORT }, 'listening');
@@ -53,4 +60,5 @@ onShutdown(log, config.SHUTDOWN_GRACE_MS, [
   () => workflows.stop(),
   () => relay.stop(),
   () => db.destroy(),
+  () => telemetry.shutdown(),
 ]);

@@ -10,4 +10,6 @@ export interface ChatDeps {
   config: Config;
   /** Asks the outbox relay to publish now rather than at its next tick (lower latency). */
   nudgeRelay: () => void;
+  /** Counts a newly stored message (not a resend). */
+  messageStored?: (kind: string) => void;
 }

@@ -78,6 +78,7 @@ export async function sendMessage(deps: ChatDeps, senderId: string, input: SendI
     return sameSend(winner, input);
   }
   deps.nudgeRelay();
+  deps.messageStored?.(input.kind);
   const stored = await findMessage(db, id);
   if (!stored) throw new Error('stored message vanished');
   return { message: toView(stored), duplicate: false };

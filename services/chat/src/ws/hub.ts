@@ -4,6 +4,8 @@ import type { ClientConnection } from './connection.ts';
 /** The devices connected to this instance, by user. */
 export class Hub {
   private readonly byUser = new Map<string, Set<ClientConnection>>();
+  /** Told how many devices each delivered message went to (the delivered-messages metric). */
+  onDelivered: (devices: number) => void = () => {};
 
   add(connection: ClientConnection): void {
     const set = this.byUser.get(connection.userId) ?? new Set();
@@ -30,7 +32,9 @@ export class Hub {
   }
 
   async deliver(message: MessageView, memberIds: string[]): Promise<void> {
-    await Promise.all(memberIds.flatMap((id) => this.connectionsOf(id).map((c) => c.deliver(message))));
+    const targets = memberIds.flatMap((id) => this.connectionsOf(id));
+    await Promise.all(targets.map((c) => c.deliver(message)));
+    this.onDelivered(targets.length);
   }
 
   broadcast(frame: ServerFrame, memberIds: string[], exceptUserId?: string): void {

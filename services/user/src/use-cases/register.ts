@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DaprWorkflowClient } from '@dapr/dapr';
-import { AppError, conflict } from '@soulchat/platform';
+import { AppError, conflict, traceHeaders } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { findById, findByRegistration, findTaken } from '../db/users.repository.ts';
@@ -50,9 +50,16 @@ export async function register(deps: RegisterDeps, req: RegisterRequest): Promis
     passwordHash: await hashPassword(req.password),
     displayName: req.displayName,
     retryDelaysMs: deps.retryDelaysMs,
+    ...traceOf(),
   };
   await schedule(deps.workflows, input);
   return awaitOutcome(deps, req.registrationId, deps.waitMs);
+}
+
+/** The request's trace, carried in the workflow input so the activities join it. */
+function traceOf(): { traceparent?: string } {
+  const { traceparent } = traceHeaders();
+  return traceparent ? { traceparent } : {};
 }
 
 async function schedule(workflows: DaprWorkflowClient, input: RegistrationInput): Promise<void> {

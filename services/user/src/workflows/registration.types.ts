@@ -8,6 +8,8 @@ export interface RegistrationInput {
   displayName: string;
   /** Waits between attempts at the profile step; durable timers, so they survive restarts. */
   retryDelaysMs: number[];
+  /** The W3C trace of the request that started it: every activity joins that trace. */
+  traceparent?: string;
 }
 
 export type RegistrationOutcome =
@@ -19,6 +21,7 @@ export type CreatedUser = { userId: string } | { taken: string[] };
 
 export interface UserRef {
   userId: string;
+  traceparent?: string;
 }
 
 export const activityNames = {

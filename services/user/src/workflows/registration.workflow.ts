@@ -35,7 +35,7 @@ export const registrationWorkflow = defineWorkflow<RegistrationInput, Registrati
   async function* (ctx, input) {
     const created = (yield ctx.callActivity(act.createPendingUser, input)) as CreatedUser;
     if ('taken' in created) return { status: 'rejected', taken: created.taken };
-    const ref = { userId: created.userId };
+    const ref = { userId: created.userId, ...(input.traceparent ? { traceparent: input.traceparent } : {}) };
     const profileError = yield* createProfileWithRetries(ctx, input);
     if (profileError !== undefined) {
       yield ctx.callActivity(act.deletePendingUser, ref);

@@ -12,13 +12,13 @@ import { withRetries } from './retry.ts';
  * the account already active and records nothing, so the event exists once per account.
  */
 export const activateUser =
-  ({ db, service }: ActivityDeps) =>
+  ({ db, service, outcome }: ActivityDeps) =>
   async (_: WorkflowActivityContext, input: UserRef): Promise<void> => {
-    await withRetries(() =>
+    const activated = await withRetries(() =>
       db.transaction().execute(async (trx) => {
         if (!(await activate(trx, input.userId))) {
           const account = await findById(trx, input.userId);
-          if (account?.status === 'active') return;
+          if (account?.status === 'active') return false;
           throw new Error('account to activate is missing');
         }
         const account = await findById(trx, input.userId);
@@ -36,13 +36,16 @@ export const activateUser =
           partitionKey: account.id,
           payload: encode(UserRegisteredSchema, event),
         });
+        return true;
       }),
     );
+    if (activated) outcome?.('registered');
   };
 
 /** Compensation: removes the account while it is still pending. */
 export const deletePendingUser =
-  ({ db }: ActivityDeps) =>
+  ({ db, outcome }: ActivityDeps) =>
   async (_: WorkflowActivityContext, input: UserRef): Promise<void> => {
     await withRetries(() => deletePending(db, input.userId));
+    outcome?.('compensated');
   };

@@ -8,13 +8,16 @@ const isDuplicate = (err: unknown) => (err as { code?: string }).code === 'ER_DU
 
 /** Inserts the pending user once per registration id; a taken name or email is an answer, not an error. */
 export const createPendingUser =
-  ({ db }: ActivityDeps) =>
+  ({ db, outcome }: ActivityDeps) =>
   async (_: WorkflowActivityContext, input: RegistrationInput): Promise<CreatedUser> => {
     const mine = await findByRegistration(db, input.registrationId);
     if (mine) return { userId: mine.id };
     const emailNormalized = normaliseEmail(input.email);
     const taken = await findTaken(db, input.username, emailNormalized);
-    if (taken.length > 0) return { taken };
+    if (taken.length > 0) {
+      outcome?.('rejected');
+      return { taken };
+    }
     try {
       await insertPendingUser(db, { ...input, id: input.userId, emailNormalized });
       return { userId: input.userId };

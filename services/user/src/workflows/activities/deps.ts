@@ -7,4 +7,6 @@ export interface ActivityDeps {
   dapr: DaprClient;
   log: Logger;
   service: string;
+  /** Counts how registrations end (the saga-outcomes metric). */
+  outcome?: (outcome: 'registered' | 'rejected' | 'compensated') => void;
 }

@@ -1,0 +1,97 @@
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+
+export interface Telemetry {
+  /** Sends the spans still buffered; call on shutdown. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Registers the OpenTelemetry SDK for this process: W3C trace context in and out (so a trace
+ * continues through Dapr invocation, pub/sub and our outbox), spans recorded for every request,
+ * and exported over OTLP/HTTP when an endpoint is configured (the observability profile).
+ */
+export function startTelemetry(
+  config: { SERVICE_NAME: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined },
+  instance?: string,
+): Telemetry {
+  const options = { service: config.SERVICE_NAME, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, instance };
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const spanProcessors = options.otlpEndpoint
+    ? [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }), {
+          scheduledDelayMillis: 500,
+        }),
+      ]
+    : [];
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': options.service,
+      ...(options.instance ? { 'service.instance.id': options.instance } : {}),
+    }),
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    spanProcessors,
+  });
+  trace.setGlobalTracerProvider(provider);
+  return { shutdown: () => provider.shutdown() };
+}
+
+/** The trace context of `ctx` (the active one by default) as W3C headers, for an outgoing call. */
+export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+/** Runs `work` as a child of the trace named by a `traceparent` (an event's, a workflow input's). */
+export function withTraceParent<T>(traceparent: string | null | undefined, work: () => T): T {
+  if (!traceparent) return work();
+  return context.with(propagation.extract(ROOT_CONTEXT, { traceparent }), work);
+}
+
+/** The active span's ids, for log lines; empty outside any span. */
+export function activeTraceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpan(context.active());
+  const ids = span?.spanContext();
+  if (!ids || !trace.isSpanContextValid(ids)) return {};
+  return { trace_id: ids.traceId, span_id: ids.spanId };
+}
+
+/** A client span around a call to the sidecar, so the trace shows what this service asked of Dapr. */
+export async function inClientSpan<T>(
+  tracer: string,
+  name: string,
+  attributes: Record<string, string>,
+  run: (span: Span) => Promise<T>,
+): Promise<T> {
+  return trace.getTracer(tracer).startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    try {
+      return await run(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}

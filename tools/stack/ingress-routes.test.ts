@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildClusters, buildRoutes, sidecarCluster, webSocketCluster } from './ingress-routes.ts';
+import { type AppSpec, loadTopology, publicRouteSchema } from './topology.ts';
+
+const topology = loadTopology();
+const reviews: AppSpec = {
+  ...{ id: 'reviews', workspace: 'services/reviews', entry: 'src/main.ts', env: {}, port: 7199, replicas: 1 },
+  dapr: { httpPort: 3699, grpcPort: 25199, internalGrpcPort: 26299, metricsPort: 9299 },
+  publicRoutes: [publicRouteSchema.parse('/reviews')],
+};
+const routesOf = (apps: AppSpec[]) => buildRoutes({ ingress: topology.ingress, apps, daprApiToken: 'secret' });
+type Route = {
+  name: string;
+  route?: { cluster: string; prefix_rewrite?: string };
+  typed_per_filter_config?: Record<string, { disabled?: boolean; requirement_name?: string }>;
+};
+
+test('an app added to stack.json with publicRoutes is routed through Dapr and needs a token', () => {
+  const route = (routesOf([...topology.apps, reviews]) as Route[]).find((r) => r.name === 'reviews/reviews');
+  assert.ok(route?.route);
+  assert.equal(route.route.cluster, sidecarCluster);
+  assert.equal(route.route.prefix_rewrite, '/v1.0/invoke/reviews/method/reviews');
+  assert.equal(route.typed_per_filter_config?.['envoy.filters.http.jwt_authn']?.requirement_name, 'user');
+});
+
+test('every routed path decides on a token, and only the declared ones are open', () => {
+  const routes = (routesOf(topology.apps) as Route[]).filter((r) => r.route);
+  for (const r of routes) assert.ok(r.typed_per_filter_config?.['envoy.filters.http.jwt_authn'], r.name);
+  const open = routes.filter((r) => r.typed_per_filter_config?.['envoy.filters.http.jwt_authn']?.disabled);
+  assert.deepEqual(open.map((r) => r.name).sort(), [
+    'user/.well-known/jwks.json',
+    'user/login',
+    'user/register',
+    'user/registrations',
+    'user/token/refresh',
+  ]);
+});
+
+test('the chat WebSocket goes straight to both chat instances, everything else to the sidecar', () => {
+  const ws = (routesOf(topology.apps) as Route[]).find((r) => r.name === 'chat/ws');
+  assert.equal(ws?.route?.cluster, webSocketCluster('chat'));
+  const clusters = buildClusters(topology.ingress, topology.apps, topology.apps) as Array<{
+    name: string;
+    load_assignment: { endpoints: Array<{ lb_endpoints: unknown[] }> };
+  }>;
+  const chat = clusters.find((c) => c.name === webSocketCluster('chat'));
+  assert.equal(chat?.load_assignment.endpoints[0]?.lb_endpoints.length, 2);
+});
+
+test('refuses /internal as a public route and a prefix claimed by two apps', () => {
+  assert.throws(() => publicRouteSchema.parse('/internal/keys'), /never public/);
+  assert.throws(() => publicRouteSchema.parse('/internal'), /never public/);
+  const twin = { ...reviews, id: 'twin', publicRoutes: [publicRouteSchema.parse('/reviews')] };
+  assert.throws(() => routesOf([reviews, twin]), /claimed by both reviews and twin/);
+});
+
+test('a route naming an unknown rate limit is an error, not an unlimited route', () => {
+  const odd = { ...reviews, publicRoutes: [publicRouteSchema.parse({ prefix: '/odd', rateLimit: 'nope' })] };
+  assert.throws(() => routesOf([odd]), /rate limit "nope"/);
+});
