@@ -37,6 +37,7 @@ export {
   startOutboxRelay,
 } from './outbox.ts';
 export { closeServer, createApp, listen, onShutdown } from './server.ts';
+export { type ServiceBase, startService } from './service.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { activeTraceIds, startTelemetry, type Telemetry, traceHeaders, withTraceParent } from './telemetry.ts';
 export { inUseCase } from './tracing.ts';

@@ -2,21 +2,13 @@ import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { ChatSignalSchema, encode, topics } from '@soulchat/contracts';
 import {
-  appIds,
   closeServer,
   components,
-  createDaprClient,
-  createDatabase,
-  createLogger,
-  createTokenVerifier,
   listen,
-  migrateToLatest,
   onShutdown,
   outboxMetrics,
   startOutboxRelay,
-  startTelemetry,
-  tokenAudience,
-  tokenIssuer,
+  startService,
 } from '@soulchat/platform';
 import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
@@ -32,17 +24,13 @@ import { Hub } from './ws/hub.ts';
 import { attachSocketServer } from './ws/server.ts';
 
 const config = readConfig();
-const telemetry = startTelemetry(config, config.INSTANCE_NAME);
-const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL).child({ instance: config.INSTANCE_NAME });
-const db = createDatabase<Database>({ url: config.DATABASE_URL, poolSize: 20 });
-const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
-await migrateToLatest(db, path.join(import.meta.dirname, 'db/migrations'));
-
-const verifier = createTokenVerifier({
-  issuer: tokenIssuer,
-  audience: tokenAudience,
-  loadJwks: () => dapr.invoke(appIds.user, '.well-known/jwks.json'),
+const base = await startService<Database>(config, {
+  migrations: path.join(import.meta.dirname, 'db/migrations'),
+  instance: config.INSTANCE_NAME,
+  poolSize: 20,
 });
+const { log, db, dapr } = base;
+const verifier = base.verifier();
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log, intervalMs: 100 });
 const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
 const hub = new Hub();
@@ -95,5 +83,5 @@ onShutdown(log, config.SHUTDOWN_GRACE_MS, [
   closeServer(server),
   () => relay.stop(),
   () => db.destroy(),
-  () => telemetry.shutdown(),
+  () => base.telemetry.shutdown(),
 ]);

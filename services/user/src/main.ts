@@ -1,18 +1,11 @@
 import path from 'node:path';
 import {
-  closeServer,
   components,
-  createDaprClient,
-  createDatabase,
-  createLogger,
   createTokenVerifier,
   domainCounter,
-  listen,
-  migrateToLatest,
-  onShutdown,
   outboxMetrics,
   startOutboxRelay,
-  startTelemetry,
+  startService,
   superviseWorkflowRuntime,
   tokenAudience,
   tokenIssuer,
@@ -24,13 +17,10 @@ import { createKeyRing } from './security/signing-keys.ts';
 import { createWorkflowClient, createWorkflowRuntime } from './workflows/runtime.ts';
 
 const config = readConfig();
-const telemetry = startTelemetry(config);
 const service = config.SERVICE_NAME;
-const log = createLogger(service, config.LOG_LEVEL);
-const db = createDatabase<Database>({ url: config.DATABASE_URL });
-const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
-
-await migrateToLatest(db, path.join(import.meta.dirname, 'db/migrations'));
+const { log, db, dapr, serve } = await startService<Database>(config, {
+  migrations: path.join(import.meta.dirname, 'db/migrations'),
+});
 const keys = createKeyRing(db, config.ACCESS_TOKEN_TTL_SECONDS);
 await keys.activeKey();
 const verifier = createTokenVerifier({ issuer: tokenIssuer, audience: tokenAudience, loadJwks: () => keys.jwks() });
@@ -43,7 +33,9 @@ const workflows = createWorkflowClient(sidecar);
 
 const sagaOutcomes = domainCounter('soulchat_saga_outcomes_total', 'How registration sagas ended', ['outcome']);
 const metrics = [sagaOutcomes, ...outboxMetrics(db)];
-const server = await listen(buildApp({ config, log, db, dapr, keys, verifier, workflows, metrics }), config.PORT);
+const app = buildApp({ config, log, db, dapr, keys, verifier, workflows, metrics });
+// Listen first: the sidecar reports healthy only once the app answers, and the worker waits for it.
+await serve(app, [() => worker.stop(), () => workflows.stop(), () => relay.stop()]);
 // The workflow worker gives up for good if its first connection fails: wait for the sidecar.
 const worker = await superviseWorkflowRuntime({
   dapr,
@@ -52,13 +44,3 @@ const worker = await superviseWorkflowRuntime({
     createWorkflowRuntime({ db, dapr, log, service, outcome: (outcome) => sagaOutcomes.inc({ outcome }) }, sidecar),
 });
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
-log.info({ port: config.PORT }, 'listening');
-
-onShutdown(log, config.SHUTDOWN_GRACE_MS, [
-  closeServer(server),
-  () => worker.stop(),
-  () => workflows.stop(),
-  () => relay.stop(),
-  () => db.destroy(),
-  () => telemetry.shutdown(),
-]);

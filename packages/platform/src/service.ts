@@ -1,0 +1,63 @@
+import type Koa from 'koa';
+import type { Kysely } from 'kysely';
+import { appIds, tokenAudience, tokenIssuer } from './apps.ts';
+import { createTokenVerifier, type TokenVerifier } from './auth.ts';
+import type { BaseConfig } from './config.ts';
+import { createDaprClient, type DaprClient } from './dapr.ts';
+import { createDatabase, migrateToLatest } from './db.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { closeServer, listen, onShutdown } from './server.ts';
+import { startTelemetry, type Telemetry } from './telemetry.ts';
+
+export interface ServiceBase<DB> {
+  log: Logger;
+  db: Kysely<DB>;
+  dapr: DaprClient;
+  telemetry: Telemetry;
+  /** Verifies access tokens against the user service's keys, fetched through Dapr. */
+  verifier: () => TokenVerifier;
+  /** Listens, then on SIGTERM stops taking requests, runs `closers` in order, closes the pool. */
+  serve(app: Koa, closers?: Array<() => Promise<void>>): Promise<void>;
+}
+
+/**
+ * The start-up every service shares, in order: telemetry (so every later step is traced and
+ * logged with trace ids), logger, database pool and migrations, the sidecar client.
+ */
+export async function startService<DB>(
+  config: BaseConfig & { DATABASE_URL: string },
+  options: { migrations: string; instance?: string; poolSize?: number },
+): Promise<ServiceBase<DB>> {
+  const telemetry = startTelemetry(config, options.instance);
+  const root = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const log = options.instance ? root.child({ instance: options.instance }) : root;
+  const db = createDatabase<DB>({
+    url: config.DATABASE_URL,
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+  });
+  const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
+  const applied = await migrateToLatest(db, options.migrations);
+  log.info({ migrations: applied }, 'database migrated');
+  return {
+    log,
+    db,
+    dapr,
+    telemetry,
+    verifier: () =>
+      createTokenVerifier({
+        issuer: tokenIssuer,
+        audience: tokenAudience,
+        loadJwks: () => dapr.invoke(appIds.user, '.well-known/jwks.json'),
+      }),
+    async serve(app, closers = []) {
+      const server = await listen(app, config.PORT);
+      log.info({ port: config.PORT }, 'listening');
+      onShutdown(log, config.SHUTDOWN_GRACE_MS, [
+        closeServer(server),
+        ...closers,
+        () => db.destroy(),
+        () => telemetry.shutdown(),
+      ]);
+    },
+  };
+}
