@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
-import { eventually, sharedStack } from '../harness/stack.ts';
+import { newPerson as newPersonAt, type Person } from '../harness/people.ts';
+import { appUrl, eventually } from '../harness/stack.ts';
 
-const info = sharedStack();
-const urlOf = (instance: string) => `http://127.0.0.1:${info.apps.find((a) => a.instance === instance)?.port}`;
-const [user, chat1, chat2] = [urlOf('user'), urlOf('chat-1'), urlOf('chat-2')];
-
-interface Person {
-  id: string;
-  token: string;
-}
+const [user, chat1, chat2] = [appUrl('user'), appUrl('chat-1'), appUrl('chat-2')];
+const newPerson = () => newPersonAt(user, 'g');
 interface Conversation {
   id: string;
   name: string;
@@ -20,15 +14,6 @@ interface Conversation {
   members: Array<{ userId: string; role: string; readSeq: number }>;
 }
 
-async function newPerson(): Promise<Person> {
-  const name = `g_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const password = 'long enough password';
-  const reg = await call<{ user: { id: string } }>(`${user}/register`, {
-    body: { username: name, email: `${name}@example.test`, password },
-  });
-  const login = await call<{ accessToken: string }>(`${user}/login`, { body: { identifier: name, password } });
-  return { id: reg.body.user.id, token: login.body.accessToken };
-}
 const roleOf = (c: Conversation, id: string) => c.members.find((m) => m.userId === id)?.role;
 
 describe('groups: roles, membership, edits, reactions, receipts, typing, presence', () => {

@@ -1,36 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type ChatDevice, connectDevice, type Frame } from '../harness/chat-client.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
-import { sharedStack } from '../harness/stack.ts';
+import { newPerson as newPersonAt, type Person } from '../harness/people.ts';
+import { appUrl } from '../harness/stack.ts';
 
-const info = sharedStack();
-const urlOf = (instance: string) => {
-  const app = info.apps.find((a) => a.instance === instance);
-  assert.ok(app, `the shared stack runs ${instance}`);
-  return `http://127.0.0.1:${app.port}`;
-};
-const user = urlOf('user');
-const profile = urlOf('profile');
-const chat1 = urlOf('chat-1');
-const chat2 = urlOf('chat-2');
-
-interface Person {
-  id: string;
-  token: string;
-}
-
-async function newPerson(): Promise<Person> {
-  const name = `c_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const password = 'long enough password';
-  const reg = await call<{ user: { id: string } }>(`${user}/register`, {
-    body: { username: name, email: `${name}@example.test`, password },
-  });
-  assert.equal(reg.status, 201, JSON.stringify(reg.body));
-  const login = await call<{ accessToken: string }>(`${user}/login`, { body: { identifier: name, password } });
-  return { id: reg.body.user.id, token: login.body.accessToken };
-}
+const [user, profile, chat1, chat2] = [appUrl('user'), appUrl('profile'), appUrl('chat-1'), appUrl('chat-2')];
+const newPerson = () => newPersonAt(user, 'c');
 
 const acked = (d: ChatDevice, clientMsgId: string) =>
   d.waitFor((f) => f.type === 'ack' && f.clientMsgId === clientMsgId);

@@ -7,19 +7,11 @@ import { rootQuery } from '../harness/databases.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
 import { logIn, newPerson, type Person } from '../harness/people.ts';
 import { mailsTo, smsTo } from '../harness/sinks.ts';
-import { eventually, sharedStack } from '../harness/stack.ts';
+import { appUrl, eventually, sharedStack } from '../harness/stack.ts';
 
 const info = sharedStack();
-const urlOf = (instance: string) => {
-  const app = info.apps.find((a) => a.instance === instance);
-  assert.ok(app, `the shared stack runs ${instance}`);
-  return `http://127.0.0.1:${app.port}`;
-};
-const user = urlOf('user');
-const profile = urlOf('profile');
-const chat1 = urlOf('chat-1');
-const chat2 = urlOf('chat-2');
-const notification = urlOf('notification');
+const [user, profile, chat1, chat2] = [appUrl('user'), appUrl('profile'), appUrl('chat-1'), appUrl('chat-2')];
+const notification = appUrl('notification');
 const sinks = sinkPaths(info.runDir);
 
 interface NotificationView {

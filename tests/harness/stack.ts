@@ -108,3 +108,10 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<{ sta
 
 export const postJson = <T>(url: string, body: unknown) =>
   getJson<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** The base URL of one app instance of the shared stack (`user`, `chat-2`, ...). */
+export function appUrl(instance: string, info: StackInfo = sharedStack()): string {
+  const app = info.apps.find((a) => a.instance === instance);
+  if (!app) throw new Error(`the stack runs no ${instance}`);
+  return `http://127.0.0.1:${app.port}`;
+}
