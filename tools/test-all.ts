@@ -44,6 +44,8 @@ const stack = await startStack({
   runDir,
   portOffset,
   ...(onlyApps ? { onlyApps } : {}),
+  // Traces and metrics of the whole run; SOULCHAT_TEST_OBSERVABILITY=0 leaves Jaeger and Prometheus out.
+  observability: process.env.SOULCHAT_TEST_OBSERVABILITY !== '0',
   progress: (m) => console.log(`[test-stack] ${m}`),
 });
 console.log(`[test-stack] ready in ${((Date.now() - started) / 1000).toFixed(1)}s; logs in ${stack.supervisor.logDir}`);

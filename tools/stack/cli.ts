@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStack } from './stack.ts';
 
@@ -8,6 +9,8 @@ const { values } = parseArgs({
     'run-dir': { type: 'string' },
     /** A comma list of app ids to start instead of all of stack.json's. */
     apps: { type: 'string' },
+    /** Jaeger and Prometheus beside the stack; `npm start --observability` arrives as npm_config_. */
+    observability: { type: 'boolean', default: process.env.npm_config_observability === 'true' },
   },
 });
 
@@ -17,8 +20,10 @@ try {
   const stack = await startStack({
     portOffset: Number(values['port-offset']),
     ...(values.profile ? { profile: values.profile } : {}),
-    ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}),
+    // Absolute: MariaDB and others run with other working directories.
+    ...(values['run-dir'] ? { runDir: path.resolve(values['run-dir']) } : {}),
     ...(values.apps ? { onlyApps: values.apps.split(',') } : {}),
+    observability: values.observability,
     progress: log,
   });
   const { info } = stack;
@@ -30,6 +35,11 @@ try {
   if (info.ingress) {
     log(`envoy admin (local only): ${info.ingress.adminUrl}  access log: ${info.ingress.accessLog}`);
     log(`SoulChat: ${info.ingress.url}  (WebSocket ${info.ingress.url.replace('http', 'ws')}/ws)`);
+  }
+  if (info.telemetry) {
+    log(
+      `traces (Jaeger UI): ${info.telemetry.jaegerQueryUrl}  metrics (Prometheus): ${info.telemetry.prometheusUrl ?? ''}`,
+    );
   }
   log(`logs: ${stack.supervisor.logDir}`);
   log('press Ctrl-C to stop everything');

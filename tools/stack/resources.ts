@@ -87,11 +87,22 @@ export function templateVars(topology: Topology, runDir: string): Record<string,
 }
 
 /** The Dapr Configuration all sidecars share (one name-resolution database for the host). */
-export function renderConfig(topology: Topology, runDir: string): string {
+export function renderConfig(topology: Topology, runDir: string, otlpGrpcEndpoint?: string): string {
   const file = path.join(runDir, 'dapr-config.yaml');
   const source = readFileSync(path.join(repoRoot, topology.daprConfig), 'utf8');
-  writeFileSync(file, fillTemplate(source, templateVars(topology, runDir)));
+  const text = fillTemplate(source, templateVars(topology, runDir));
+  writeFileSync(file, otlpGrpcEndpoint ? withTraceExport(text, otlpGrpcEndpoint) : text);
   return file;
+}
+
+/** The sidecars' spans go to Jaeger too (observability), so a trace shows every hop. */
+function withTraceExport(configText: string, otlpGrpcEndpoint: string): string {
+  const config = parse(configText) as { spec: { tracing?: Record<string, unknown> } };
+  config.spec.tracing = {
+    ...config.spec.tracing,
+    otel: { endpointAddress: otlpGrpcEndpoint, isSecure: false, protocol: 'grpc' },
+  };
+  return stringify(config);
 }
 
 export interface ResourceOptions {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { IngressInfo } from './ingress.ts';
+import { renderAppConfig } from './access-control.ts';
 import type { ProcessSpec, Running, Supervisor } from './processes.ts';
 import { type ResourceOptions, renderResources } from './resources.ts';
+import { type SentryInfo, trustAnchors } from './sentry.ts';
 import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
 import { waitForHttp } from './wait.ts';
 
@@ -14,10 +16,23 @@ export interface StackInfo {
   configFile: string;
   placement: string;
   scheduler: string;
+  /** Dapr's CA: every sidecar gets its mTLS certificate from it. */
+  sentry: SentryInfo;
   mariadbRootUrl: string;
   apps: RunningApp[];
   /** The Envoy ingress: the one public URL (absent when no app was started). */
   ingress?: IngressInfo;
+  /** Jaeger and Prometheus, when the stack was started with observability. */
+  telemetry?: TelemetryInfo;
+}
+
+export interface TelemetryInfo {
+  /** OTLP/HTTP base URL the apps export spans to. */
+  otlpHttpUrl: string;
+  /** host:port of OTLP/gRPC, where the sidecars export their spans. */
+  otlpGrpcEndpoint: string;
+  jaegerQueryUrl: string;
+  prometheusUrl?: string;
 }
 
 export interface RunningApp {
@@ -46,7 +61,12 @@ export interface SidecarOptions {
 
 const loopback = '127.0.0.1';
 
-function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: string, withApp: boolean): string[] {
+interface DaprdFiles {
+  resourcesDir: string;
+  configFile: string;
+}
+
+function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, files: DaprdFiles, withApp: boolean): string[] {
   const appArgs = [
     ...['--app-port', String(app.port), '--app-protocol', 'http', '--app-channel-address', loopback],
     ...['--enable-app-health-check', '--app-health-check-path', '/healthz'],
@@ -57,7 +77,9 @@ function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, resourcesDir: st
     ...['--dapr-internal-grpc-port', String(app.dapr.internalGrpcPort)],
     ...['--dapr-internal-grpc-listen-address', loopback],
     ...['--metrics-port', String(app.dapr.metricsPort), '--metrics-listen-address', loopback],
-    ...['--resources-path', resourcesDir, '--config', info.configFile],
+    ...['--resources-path', files.resourcesDir, '--config', files.configFile],
+    // Certificates from Sentry: mTLS to other sidecars and the control plane (DAPR_TRUST_ANCHORS).
+    ...['--enable-mtls', '--sentry-address', info.sentry.address],
     ...['--placement-host-address', info.placement, '--scheduler-host-address', info.scheduler],
     ...['--log-level', 'info', '--dapr-graceful-shutdown-seconds', '5'],
   ];
@@ -105,7 +127,7 @@ export class AppWithSidecar {
     daprApiToken: randomBytes(24).toString('base64url'),
     appApiToken: randomBytes(24).toString('base64url'),
   };
-  private readonly resourcesDir: string;
+  private readonly files: DaprdFiles;
 
   constructor(
     private readonly sup: Supervisor,
@@ -113,7 +135,7 @@ export class AppWithSidecar {
     readonly spec: AppSpec,
     private readonly options: SidecarOptions,
   ) {
-    this.resourcesDir = renderResources(
+    const resourcesDir = renderResources(
       info.topology,
       info.runDir,
       instanceName(spec),
@@ -121,6 +143,9 @@ export class AppWithSidecar {
       options.extraResources,
       options.resources,
     );
+    // The shared Configuration plus this app's access-control policies (who may call it).
+    const configFile = renderAppConfig(info.topology, info.configFile, instanceName(spec), spec.id);
+    this.files = { resourcesDir, configFile };
   }
 
   get appProcess(): string {
@@ -148,11 +173,12 @@ export class AppWithSidecar {
     const sidecar = this.sup.start({
       name: this.sidecarProcess,
       command: path.join(this.info.daprBin, 'daprd'),
-      args: daprdArgs(this.spec, this.info, this.resourcesDir, !this.options.withoutApp),
+      args: daprdArgs(this.spec, this.info, this.files, !this.options.withoutApp),
       env: {
         DAPR_HOST_IP: loopback,
         DAPR_API_TOKEN: this.tokens.daprApiToken,
         APP_API_TOKEN: this.tokens.appApiToken,
+        DAPR_TRUST_ANCHORS: trustAnchors(this.info.sentry),
         // Components may use {podName}, e.g. a consumer group per chat instance.
         POD_NAME: instanceName(this.spec),
       },

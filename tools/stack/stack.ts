@@ -3,11 +3,14 @@ import path from 'node:path';
 import { startPlacement, startScheduler } from './control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from './infra.ts';
 import { type Ingress, startIngress } from './ingress.ts';
+import { startJaeger, startPrometheus } from './observability.ts';
 import { killStale, Supervisor } from './processes.ts';
 import { loadProfile, renderConfig } from './resources.ts';
-import { AppWithSidecar, type StackInfo } from './sidecar.ts';
+import { scrapeTargets } from './scrape-config.ts';
+import { startSentry } from './sentry.ts';
+import { AppWithSidecar, type StackInfo, type TelemetryInfo } from './sidecar.ts';
 import { startMailSink, startSmsSink } from './sinks.ts';
-import { locateToolchain } from './toolchain.ts';
+import { locateToolchain, type Toolchain } from './toolchain.ts';
 import { type AppSpec, expandReplicas, instanceName, loadTopology, repoRoot, type Topology } from './topology.ts';
 import { portOpen } from './wait.ts';
 
@@ -19,6 +22,8 @@ export interface StackOptions {
   profile?: string;
   /** Start the apps of stack.json (default) or none (infrastructure and control plane only). */
   withApps?: boolean;
+  /** Also start Jaeger (traces from apps and sidecars) and Prometheus (scraping everything). */
+  observability?: boolean;
   /** Start only these apps of stack.json (all when absent). */
   onlyApps?: string[];
   progress?: (message: string) => void;
@@ -80,17 +85,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await startMailSink(sup, tools, infra);
       await startSmsSink(sup, infra);
     }
-    progress('starting dapr placement and scheduler');
-    const placement = await startPlacement(sup, tools, infra);
-    const scheduler = await startScheduler(sup, tools, infra);
+    const telemetry = options.observability ? await startTracing(sup, tools, topology, runDir, progress) : undefined;
+    progress('starting dapr sentry, placement and scheduler');
+    // Sentry first: placement, scheduler and every sidecar take their mTLS certificates from it.
+    const configFile = renderConfig(topology, runDir, telemetry?.otlpGrpcEndpoint);
+    const sentry = await startSentry(sup, tools, infra, runDir, configFile);
+    const placement = await startPlacement(sup, tools, infra, sentry);
+    const scheduler = await startScheduler(sup, tools, infra, sentry);
     const base = {
       runDir,
       topology,
       daprBin: tools.daprBin,
-      configFile: renderConfig(topology, runDir),
+      configFile,
       placement,
       scheduler,
+      sentry,
       mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
+      ...(telemetry ? { telemetry } : {}),
     };
     const selected = topology.apps.filter((a) => !options.onlyApps || options.onlyApps.includes(a.id));
     const apps = options.withApps === false ? new Map() : await startApps(sup, base, selected, progress);
@@ -99,6 +110,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (apps.size > 0) {
       progress('starting the envoy ingress with its sidecar');
       ingress = await startIngress(sup, tools, base, selected);
+    }
+    if (telemetry) {
+      progress('starting prometheus');
+      telemetry.prometheusUrl = (await startMetricsScraper(sup, tools, topology, runDir)).url;
     }
     const info: StackInfo = {
       ...base,
@@ -129,7 +144,11 @@ async function startApps(
   const running = new Map<string, AppWithSidecar>();
   for (const app of apps.flatMap(expandReplicas)) {
     progress(`starting ${instanceName(app)} with its sidecar`);
-    const pair = new AppWithSidecar(sup, base, app, { calleeIds: ids, databaseUrl: accounts.get(app.id)?.url });
+    const pair = new AppWithSidecar(sup, base, app, {
+      calleeIds: ids,
+      databaseUrl: accounts.get(app.id)?.url,
+      ...(base.telemetry ? { env: { OTEL_EXPORTER_OTLP_ENDPOINT: base.telemetry.otlpHttpUrl } } : {}),
+    });
     await pair.start();
     running.set(instanceName(app), pair);
   }
@@ -158,4 +177,26 @@ async function refuseBusyPorts(topology: Topology): Promise<void> {
       `ports ${busy.join(', ')} are in use: is another stack running? Stop it or pass another --port-offset`,
     );
   }
+}
+
+async function startTracing(
+  sup: Supervisor,
+  tools: Toolchain,
+  topology: Topology,
+  runDir: string,
+  progress: (m: string) => void,
+): Promise<TelemetryInfo> {
+  if (!topology.observability) throw new Error('stack.json has no "observability" section');
+  progress('starting jaeger');
+  const jaeger = await startJaeger(sup, tools, topology.observability.jaeger, runDir);
+  return {
+    otlpHttpUrl: jaeger.otlpHttpUrl,
+    otlpGrpcEndpoint: jaeger.otlpGrpcEndpoint,
+    jaegerQueryUrl: jaeger.queryUrl,
+  };
+}
+
+async function startMetricsScraper(sup: Supervisor, tools: Toolchain, topology: Topology, runDir: string) {
+  if (!topology.observability) throw new Error('stack.json has no "observability" section');
+  return startPrometheus(sup, tools, topology.observability.prometheus, runDir, scrapeTargets(topology));
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@soulchat/platform';
+import { AppError, inUseCase } from '@soulchat/platform';
 import { listMembers } from '../db/conversations.repository.ts';
 import { messagesBetween } from '../db/messages.repository.ts';
 import { toView } from '../domain/message.ts';
@@ -37,7 +37,13 @@ export async function handleFrame(deps: FrameHandlerDeps, conn: ClientConnection
   }
   const frame = parsed.frame;
   try {
-    await dispatch(deps, conn, frame);
+    // Each frame is a use case of its own: a span (root of the trace a message starts) tagged
+    // with who and where, never the content.
+    if (frame.type === 'ping') await dispatch(deps, conn, frame);
+    else
+      await inUseCase(deps.config.SERVICE_NAME, `ws.${frame.type}`, frameAttributes(conn, frame), () =>
+        dispatch(deps, conn, frame),
+      );
   } catch (err) {
     const ref = frame.type === 'send' ? { ref: frame.clientMsgId } : {};
     if (err instanceof AppError) {
@@ -47,6 +53,14 @@ export async function handleFrame(deps: FrameHandlerDeps, conn: ClientConnection
     deps.log.error({ err, frame: frame.type }, 'frame failed');
     conn.send({ v: 1, type: 'error', code: 'INTERNAL', message: 'could not handle the frame; retry', ...ref });
   }
+}
+
+function frameAttributes(conn: ClientConnection, frame: ClientFrame): Record<string, string> {
+  return {
+    'user.id': conn.userId,
+    ...('conversationId' in frame ? { 'conversation.id': frame.conversationId } : {}),
+    ...(frame.type === 'send' ? { 'message.client_id': frame.clientMsgId } : {}),
+  };
 }
 
 async function dispatch(deps: FrameHandlerDeps, conn: ClientConnection, frame: ClientFrame): Promise<void> {
