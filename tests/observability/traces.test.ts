@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { call } from '../harness/http.ts';
@@ -105,6 +107,14 @@ describe('one trace per request across Envoy, the sidecars and every service', {
     const tags = trace.spans.flatMap((s) => s.tags.map((t) => `${t.key}=${String(t.value)}`)).join('\n');
     assert.ok(tags.includes(`user.id=${res.body.user.id}`), 'spans name the account they worked on');
     assert.ok(!tags.includes('long enough password'), 'no password in any span');
+    // The services' log lines written while serving it carry the trace and span ids.
+    const logLines = readFileSync(path.join(info.runDir, 'logs', 'user-app.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(traceId))
+      .map((l) => JSON.parse(l) as { trace_id?: string; span_id?: string });
+    assert.ok(logLines.length > 0, 'the user service logged within the trace');
+    assert.ok(logLines.every((l) => l.trace_id === traceId && /^[0-9a-f]{16}$/.test(l.span_id ?? '')));
+    assert.ok(!readFileSync(path.join(info.runDir, 'logs', 'user-app.log'), 'utf8').includes('long enough password'));
   });
 
   test('a group message with a mention: chat (send, fan-out on both instances), notification (mention), and back to chat (live push)', async () => {

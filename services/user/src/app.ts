@@ -4,6 +4,7 @@ import {
   type DaprClient,
   type Logger,
   type Metric,
+  openApiRouter,
   pingDatabase,
   type TokenVerifier,
 } from '@soulchat/platform';
@@ -14,6 +15,7 @@ import type { Database } from './db/schema.ts';
 import { authRouter } from './routes/auth/routes.ts';
 import { internalRouter } from './routes/internal/routes.ts';
 import { meRouter } from './routes/me/routes.ts';
+import { userOpenApi } from './routes/openapi.ts';
 import { createLoginGuard } from './security/login-guard.ts';
 import type { KeyRing } from './security/signing-keys.ts';
 
@@ -60,6 +62,7 @@ export function buildApp(deps: Deps): Koa {
       authRouter({ service, sessions, registration, keys: deps.keys, guard, verifier: deps.verifier }),
       meRouter(service, db, deps.verifier),
       internalRouter(deps.keys, config.APP_API_TOKEN),
+      openApiRouter(userOpenApi),
     ],
   });
 }

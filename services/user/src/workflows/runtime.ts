@@ -15,7 +15,7 @@ export interface SidecarGrpc {
 
 /** A worker that runs the registration saga's code (a new one each call). */
 export function createWorkflowRuntime(deps: ActivityDeps, sidecar: SidecarGrpc): WorkflowRuntime {
-  const traced = tracedActivity(deps.service);
+  const traced = tracedActivity(deps);
   return new WorkflowRuntime(sidecar)
     .registerWorkflowWithName(registrationWorkflowName, registrationWorkflow)
     .registerActivityWithName(activityNames.createPendingUser, traced('createPendingUser', createPendingUser(deps)))
@@ -29,14 +29,18 @@ export function createWorkflowRuntime(deps: ActivityDeps, sidecar: SidecarGrpc):
  * Runs an activity as a span of the registration's trace (its input carries the traceparent of
  * the request that started the saga), tagged with the account it works on.
  */
-function tracedActivity(service: string) {
+function tracedActivity({ service, log }: ActivityDeps) {
   return <I extends { traceparent?: string; userId: string }, O>(
     name: string,
     run: (ctx: WorkflowActivityContext, input: I) => Promise<O>,
   ) =>
     (ctx: WorkflowActivityContext, input: I): Promise<O> =>
       withTraceParent(input.traceparent, () =>
-        inUseCase(service, `registration.${name}`, { 'user.id': input.userId }, () => run(ctx, input)),
+        inUseCase(service, `registration.${name}`, { 'user.id': input.userId }, async () => {
+          const result = await run(ctx, input);
+          log.info({ step: name, userId: input.userId }, 'registration step done');
+          return result;
+        }),
       );
 }
 
