@@ -81,7 +81,7 @@ describe('one trace per request across Envoy, the sidecars and every service', {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const trace = await traceWith(
       traceId,
-      ['ingress', 'user', 'profile', 'notification', 'chat'],
+      ['envoy', 'ingress', 'user', 'profile', 'notification', 'chat'],
       'POST /events/fanout/notification-created',
       parentSpan,
     );

@@ -54,6 +54,47 @@ function corsPolicy(ingress: IngressSpec, env: NodeJS.ProcessEnv) {
   };
 }
 
+const collectorCluster = 'otel_collector';
+
+/** Envoy's OpenTelemetry tracer: it joins an incoming traceparent or starts the trace. */
+const tracing = {
+  provider: {
+    name: 'envoy.tracers.opentelemetry',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
+      grpc_service: { envoy_grpc: { cluster_name: collectorCluster }, timeout: '1s' },
+      service_name: 'envoy',
+    },
+  },
+};
+
+/** The OTLP/gRPC cluster the tracer exports to (none without observability). */
+function traceCollector(endpoint: string | undefined) {
+  if (!endpoint) return [];
+  const [host = '127.0.0.1', port = '0'] = endpoint.split(':');
+  return [
+    {
+      name: collectorCluster,
+      type: 'STATIC',
+      connect_timeout: '1s',
+      typed_extension_protocol_options: {
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+          '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+          explicit_http_config: { http2_protocol_options: {} },
+        },
+      },
+      load_assignment: {
+        cluster_name: collectorCluster,
+        endpoints: [
+          {
+            lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: Number(port) } } } }],
+          },
+        ],
+      },
+    },
+  ];
+}
+
 export interface IngressRender {
   ingress: IngressSpec;
   /** The apps this stack runs, and all of stack.json's (the JWKS app may be either). */
@@ -64,6 +105,8 @@ export interface IngressRender {
   /** Where the access log goes: the supervisor's log folder, beside envoy.log. */
   logDir: string;
   env?: NodeJS.ProcessEnv;
+  /** host:port of Jaeger's OTLP/gRPC receiver, when the stack runs with observability. */
+  otlpGrpcEndpoint?: string | undefined;
 }
 
 export interface RenderedIngress {
@@ -96,7 +139,8 @@ export function renderIngressConfig(r: IngressRender): RenderedIngress {
     MAX_REQUEST_BYTES: String(r.ingress.maxRequestBytes),
     CORS_POLICY: json(corsPolicy(r.ingress, r.env ?? process.env)),
     ROUTES: json(buildRoutes({ ingress: r.ingress, apps: r.apps, daprApiToken: r.daprApiToken })),
-    CLUSTERS: json(buildClusters(r.ingress, r.apps, r.allApps)),
+    CLUSTERS: json([...buildClusters(r.ingress, r.apps, r.allApps), ...traceCollector(r.otlpGrpcEndpoint)]),
+    TRACING: json(r.otlpGrpcEndpoint ? tracing : null),
   };
   const text = fillTemplate(readFileSync(envoyTemplate, 'utf8'), vars);
   // A template edit that breaks the YAML fails here, naming the file, not deep inside Envoy.

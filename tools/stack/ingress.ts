@@ -3,6 +3,7 @@
  * reference apps: Envoy turns /login into /v1.0/invoke/user/method/login on that sidecar, and
  * sends the chat WebSocket straight to the chat instances.
  */
+import { ingressAppId } from './access-control.ts';
 import { renderIngressConfig } from './ingress-config.ts';
 import type { Supervisor } from './processes.ts';
 import { AppWithSidecar, type StackInfo } from './sidecar.ts';
@@ -10,7 +11,7 @@ import type { Toolchain } from './toolchain.ts';
 import type { AppSpec, Topology } from './topology.ts';
 import { waitForHttp } from './wait.ts';
 
-export const ingressAppId = 'ingress';
+export { ingressAppId };
 export const envoyProcess = 'envoy';
 
 /** What stack-info.json tells clients and tests about the ingress. */
@@ -20,6 +21,9 @@ export interface IngressInfo {
   configFile: string;
   accessLog: string;
   sidecarProcess: string;
+  /** The ingress's daprd, for suites that check what it may invoke (its token is Envoy's). */
+  daprHttpPort: number;
+  daprApiToken: string;
 }
 
 export interface Ingress {
@@ -32,7 +36,7 @@ function sidecarSpec(topology: Topology): AppSpec {
   const { ingress } = topology;
   // A sidecar-only spec: `port` is never passed to daprd (withoutApp), the workspace holds the template.
   return {
-    ...{ id: ingressAppId, workspace: 'dapr/ingress', entry: '', env: {} },
+    ...{ id: ingressAppId, workspace: 'dapr/ingress', entry: '', env: {}, callers: {} },
     ...{ port: ingress.port, replicas: 1, dapr: ingress.dapr },
   };
 }
@@ -68,6 +72,7 @@ export async function startIngress(
     daprApiToken: sidecar.tokens.daprApiToken,
     runDir: base.runDir,
     logDir: sup.logDir,
+    otlpGrpcEndpoint: base.telemetry?.otlpGrpcEndpoint,
   });
   const proc = sup.start({
     name: envoyProcess,
@@ -90,6 +95,8 @@ export async function startIngress(
     configFile: rendered.configFile,
     accessLog: rendered.accessLog,
     sidecarProcess: sidecar.sidecarProcess,
+    daprHttpPort: ingress.dapr.httpPort,
+    daprApiToken: sidecar.tokens.daprApiToken,
   };
   return {
     info,
