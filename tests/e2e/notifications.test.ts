@@ -341,6 +341,34 @@ describe('notifications driven by events, through the real stack', () => {
     assert.equal(missing.status, 404);
   });
 
+  test('after an email change, emails go to the new address', async () => {
+    const mover = await newPerson(user, 'nmv');
+    await arrives(mover, 'welcome');
+    const newEmail = `moved_${mover.username}@example.test`;
+    const patch = await call(`${user}/me`, { method: 'PATCH', body: { email: newEmail }, token: mover.token });
+    assert.equal(patch.status, 200, JSON.stringify(patch.body));
+    await eventually(
+      () =>
+        rootQuery<{ email: string }>(info, 'SELECT email FROM notifications.contacts WHERE user_id = ?', [mover.id]),
+      (r) => r[0]?.email === newEmail,
+      30_000,
+    );
+    const dm = await call<{ id: string }>(`${chat1}/conversations/direct`, {
+      body: { userId: mover.id },
+      token: alice.token,
+    });
+    const sender = await connectDevice(chat1, alice.token);
+    devices.push(sender);
+    sender.send({ type: 'send', conversationId: dm.body.id, clientMsgId: 'to-mover', content: 'you moved' });
+    const mails = await eventually(
+      async () => mailsTo(sinks.maildir, newEmail),
+      (m) => m.length > 0,
+      30_000,
+    );
+    assert.match(mails[0] ?? '', /New message from/);
+    assert.equal(mailsTo(sinks.maildir, mover.email).filter((m) => m.includes('New message from')).length, 0);
+  });
+
   test("user.deleted removes that user's notifications", async () => {
     const gone = await newPerson(user, 'ndel');
     await arrives(gone, 'welcome');

@@ -113,7 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     if (telemetry) {
       progress('starting prometheus');
-      telemetry.prometheusUrl = (await startMetricsScraper(sup, tools, topology, runDir)).url;
+      telemetry.prometheusUrl = (await startMetricsScraper(sup, tools, topology, runDir, selected)).url;
     }
     const info: StackInfo = {
       ...base,
@@ -196,7 +196,14 @@ async function startTracing(
   };
 }
 
-async function startMetricsScraper(sup: Supervisor, tools: Toolchain, topology: Topology, runDir: string) {
+/** Scrapes the apps this stack runs (a partial stack has no down targets to alert on). */
+async function startMetricsScraper(
+  sup: Supervisor,
+  tools: Toolchain,
+  topology: Topology,
+  runDir: string,
+  apps: AppSpec[],
+) {
   if (!topology.observability) throw new Error('stack.json has no "observability" section');
-  return startPrometheus(sup, tools, topology.observability.prometheus, runDir, scrapeTargets(topology));
+  return startPrometheus(sup, tools, topology.observability.prometheus, runDir, scrapeTargets(topology, apps));
 }

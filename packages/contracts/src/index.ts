@@ -12,6 +12,7 @@ export * from './gen/soulchat/events/v1/message_updated_pb.ts';
 export * from './gen/soulchat/events/v1/notification_created_pb.ts';
 export * from './gen/soulchat/events/v1/profile_updated_pb.ts';
 export * from './gen/soulchat/events/v1/user_deleted_pb.ts';
+export * from './gen/soulchat/events/v1/user_email_changed_pb.ts';
 export * from './gen/soulchat/events/v1/user_registered_pb.ts';
 export * from './gen/soulchat/profile/v1/internal_pb.ts';
 
@@ -19,6 +20,7 @@ export * from './gen/soulchat/profile/v1/internal_pb.ts';
 export const topics = {
   userRegistered: 'user.registered',
   userDeleted: 'user.deleted',
+  userEmailChanged: 'user.email_changed',
   followCreated: 'follow.created',
   profileUpdated: 'profile.updated',
   messageCreated: 'message.created',

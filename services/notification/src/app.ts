@@ -1,8 +1,16 @@
 import Router from '@koa/router';
-import { createApp, type Metric, mountSubscriptions, pingDatabase, type TokenVerifier } from '@soulchat/platform';
+import {
+  createApp,
+  type Metric,
+  mountSubscriptions,
+  openApiRouter,
+  pingDatabase,
+  type TokenVerifier,
+} from '@soulchat/platform';
 import type Koa from 'koa';
 import { subscriptions } from './events/subscriptions.ts';
 import { notificationsRouter } from './routes/notifications/routes.ts';
+import { notificationOpenApi } from './routes/openapi.ts';
 import type { NotificationDeps } from './use-cases/deps.ts';
 
 export interface AppDeps extends NotificationDeps {
@@ -22,6 +30,6 @@ export function buildApp(deps: AppDeps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [events, notificationsRouter(deps, deps.verifier)],
+    routers: [events, notificationsRouter(deps, deps.verifier), openApiRouter(notificationOpenApi)],
   });
 }

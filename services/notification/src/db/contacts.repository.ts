@@ -4,13 +4,26 @@ import type { ContactsTable, Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Username and email as registered; a phone number the user set is kept. */
+/**
+ * Username and email as registered. A contact already here keeps its email and phone: a
+ * user.email_changed may have been applied before a redelivered user.registered.
+ */
 export async function upsertContact(db: Db, contact: Omit<ContactsTable, 'phone' | 'updated_at'>): Promise<void> {
   await db
     .insertInto('contacts')
     .values({ ...contact, phone: null, updated_at: new Date() })
-    .onDuplicateKeyUpdate({ username: contact.username, email: contact.email, updated_at: new Date() })
+    .onDuplicateKeyUpdate({ username: contact.username })
     .execute();
+}
+
+/** False when the user is not known here yet (their user.registered has not arrived). */
+export async function setEmail(db: Db, userId: string, email: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contacts')
+    .set({ email, updated_at: new Date() })
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 || (await contactsOf(db, [userId])).has(userId);
 }
 
 export async function contactsOf(db: Db, userIds: string[]): Promise<Map<string, ContactsTable>> {

@@ -4,6 +4,7 @@ import {
   MessageCreatedSchema,
   topics,
   UserDeletedSchema,
+  UserEmailChangedSchema,
   UserRegisteredSchema,
 } from '@soulchat/contracts';
 import type { Subscription } from '@soulchat/platform';
@@ -13,6 +14,7 @@ import {
   onGroupMembersChanged,
   onMessageCreated,
   onUserDeleted,
+  onUserEmailChanged,
   onUserRegistered,
 } from '../use-cases/events.ts';
 import { consume } from './consumer.ts';
@@ -39,6 +41,11 @@ export function subscriptions(deps: NotificationDeps): Subscription[] {
       deps,
       { topic: topics.groupMembersChanged, route: '/events/group-members-changed', schema: GroupMembersChangedSchema },
       (e, id) => onGroupMembersChanged(deps, e, id),
+    ),
+    consume(
+      deps,
+      { topic: topics.userEmailChanged, route: '/events/user-email-changed', schema: UserEmailChangedSchema },
+      (e, id) => onUserEmailChanged(deps, e, id),
     ),
     consume(deps, { topic: topics.userDeleted, route: '/events/user-deleted', schema: UserDeletedSchema }, (e, id) =>
       onUserDeleted(deps, e, id),

@@ -9,10 +9,11 @@ import {
   PresenceRequestSchema,
   PresenceResponseSchema,
   type UserDeleted,
+  type UserEmailChanged,
   type UserRegistered,
 } from '@soulchat/contracts';
 import { appIds, firstDelivery } from '@soulchat/platform';
-import { contactsOf, upsertContact } from '../db/contacts.repository.ts';
+import { contactsOf, setEmail, upsertContact } from '../db/contacts.repository.ts';
 import { removeUserData } from '../db/notifications.repository.ts';
 import { preview } from '../domain/templates.ts';
 import type { NotificationDeps } from './deps.ts';
@@ -108,6 +109,20 @@ export async function onGroupMembersChanged(
     ...e.removedIds.filter((id) => id !== e.actorId).map(tell('removed')),
   ];
   return notifyOnce(deps, eventId, drafts);
+}
+
+/** New address for future emails; waits (retried) until user.registered brought the contact. */
+export async function onUserEmailChanged(
+  deps: NotificationDeps,
+  e: UserEmailChanged,
+  eventId: string,
+): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await firstDelivery(trx, eventId))) return false;
+    if (!(await setEmail(trx, e.userId, e.email)))
+      throw new Error('contact not known yet; retry after user.registered');
+    return true;
+  });
 }
 
 export async function onUserDeleted(deps: NotificationDeps, e: UserDeleted, eventId: string): Promise<boolean> {

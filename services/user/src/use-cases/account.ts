@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
-import { encode, newEnvelope, topics, UserDeletedSchema } from '@soulchat/contracts';
+import { encode, newEnvelope, topics, UserDeletedSchema, UserEmailChangedSchema } from '@soulchat/contracts';
 import { conflict, enqueueEvent, notFound, unauthorized } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { deleteForUser, revokeOtherFamilies } from '../db/refresh-tokens.repository.ts';
@@ -18,12 +19,32 @@ async function requirePassword(db: Kysely<Database>, userId: string, password: s
   if (!(await verifyPassword(await passwordHashOf(db, userId), password))) throw unauthorized('wrong password');
 }
 
-export async function changeEmail(db: Kysely<Database>, userId: string, email: string): Promise<Account> {
+/** Changes the email and records `user.email_changed`, so notifications go to the new address. */
+export async function changeEmail(
+  db: Kysely<Database>,
+  userId: string,
+  email: string,
+  service: string,
+): Promise<Account> {
   const account = await getAccount(db, userId);
   const normalized = normaliseEmail(email);
   if (await emailTaken(db, normalized, userId)) throw conflict('email already registered');
   try {
-    await updateUser(db, userId, { email: email.trim(), email_normalized: normalized });
+    await db.transaction().execute(async (trx) => {
+      await updateUser(trx, userId, { email: email.trim(), email_normalized: normalized });
+      const eventId = `user.email_changed:${randomUUID()}`;
+      const event = create(UserEmailChangedSchema, {
+        envelope: newEnvelope(topics.userEmailChanged, service, eventId),
+        userId,
+        email: email.trim(),
+      });
+      await enqueueEvent(trx, {
+        eventId,
+        topic: topics.userEmailChanged,
+        partitionKey: userId,
+        payload: encode(UserEmailChangedSchema, event),
+      });
+    });
   } catch (err) {
     if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw conflict('email already registered');
     throw err;

@@ -17,7 +17,7 @@ export function meRouter(service: string, db: Kysely<Database>, verifier: TokenV
 
   router.patch('/', async (ctx) => {
     const { email } = parseInput(updateMeBody, ctx.request.body);
-    ctx.body = publicAccount(await changeEmail(db, me(ctx.state).id, email));
+    ctx.body = publicAccount(await changeEmail(db, me(ctx.state).id, email, service));
   });
 
   router.post('/password', async (ctx) => {
