@@ -32,6 +32,7 @@ row kubeconform "$KUBECONFORM_VERSION" "$(version_of "$KUBECONFORM_BIN" "$KUBECO
 row k8s-schemas "$KUBERNETES_VALIDATE_VERSION" "$([[ -f $KUBE_VALIDATE_HOME/.complete ]] && echo "$KUBERNETES_VALIDATE_VERSION")" "$KUBE_VALIDATE_HOME"
 row dapr-crds "$DAPR_VERSION" "$([[ -f $DAPR_CRD_SCHEMAS/.complete ]] && echo "$DAPR_VERSION")" "$DAPR_CRD_SCHEMAS"
 row aiosmtpd "$AIOSMTPD_VERSION" "$([[ -f $AIOSMTPD_HOME/.complete ]] && echo "$AIOSMTPD_VERSION")" "$AIOSMTPD_HOME"
+row schemathesis "$SCHEMATHESIS_VERSION" "$([[ -f $SCHEMATHESIS_HOME/.complete ]] && echo "$SCHEMATHESIS_VERSION")" "$SCHEMATHESIS_HOME"
 # Tilt is opt-in (npm run setup -- --tilt): reported, but its absence is not a failure.
 tilt_found=$(version_of "$TILT_BIN" "$TILT_BIN" version | sed -E 's/^v([0-9.]+).*/\1/')
 printf '%-12s %-8s %-8s %-12s %s\n' tilt "$([[ -n $tilt_found ]] && echo ok || echo optional)" "$TILT_VERSION" "${tilt_found:--}" "$TILT_BIN"

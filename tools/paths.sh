@@ -6,5 +6,6 @@ printf '{"cache":"%s","daprBin":"%s","kafkaHome":"%s","envoyBin":"%s","redisServ
   "$SOULCHAT_CACHE" "$DAPR_BIN" "$KAFKA_HOME" "$ENVOY_BIN" "$REDIS_HOME/bin/redis-server"
 printf '"tiltBin":"%s","helmBin":"%s","kubeconformBin":"%s","kubeValidateHome":"%s","aiosmtpdHome":"%s",' \
   "$TILT_BIN" "$HELM_BIN" "$KUBECONFORM_BIN" "$KUBE_VALIDATE_HOME" "$AIOSMTPD_HOME"
-printf '"jaegerBin":"%s","prometheusBin":"%s","promtoolBin":"%s",' "$JAEGER_BIN" "$PROMETHEUS_BIN" "$PROMTOOL_BIN"
+printf '"jaegerBin":"%s","prometheusBin":"%s","promtoolBin":"%s","schemathesisHome":"%s",' \
+  "$JAEGER_BIN" "$PROMETHEUS_BIN" "$PROMTOOL_BIN" "$SCHEMATHESIS_HOME"
 printf '"daprCrdSchemas":"%s","kubeVersion":"%s"}\n' "$DAPR_CRD_SCHEMAS" "$KUBE_VERSION"

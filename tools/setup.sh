@@ -240,7 +240,7 @@ prometheus_cli() {
   local bin_dir
   bin_dir=$(dirname "$PROMETHEUS_BIN")
   if [[ -x $PROMETHEUS_BIN && -x $PROMTOOL_BIN && -f $bin_dir/.complete ]]; then done_step cached; return; fi
-  echo "building prometheus and promtool (cold: about 4 min on 2 cores; only with --observability)..."
+  echo "building prometheus and promtool (cold: about 3 min on 2 cores; only with --observability)..."
   trap 'on_failure "go build of github.com/prometheus/prometheus v$PROMETHEUS_VERSION failed; the Go module proxy must serve it (see tools/observability/prometheus/go.mod)"' ERR
   rm -rf "$bin_dir"
   mkdir -p "$bin_dir"
@@ -279,6 +279,7 @@ kubeconform_cli
 dapr_crds
 pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_HOME"
 pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"
+pip_package schemathesis "$SCHEMATHESIS_VERSION" "$SCHEMATHESIS_HOME"
 if [[ $with_tilt -eq 1 ]]; then tilt_cli; fi
 if [[ $with_observability -eq 1 ]]; then
   jaeger_cli

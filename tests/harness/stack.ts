@@ -73,6 +73,8 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     entry: options.entry,
     replicas: 1,
     env: {},
+    // Not in stack.json: its sidecar keeps Dapr's allow-all (tools/stack/access-control.ts).
+    callers: {},
     port,
     dapr: { httpPort, grpcPort, internalGrpcPort, metricsPort },
   };

@@ -40,6 +40,8 @@ export function edge(path: string, options: EdgeRequest = {}): Promise<EdgeReply
         ? options.body
         : JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
+  // node:http sends a DELETE body with neither length nor chunking (so it is lost) unless told its length.
+  if (body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(body));
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -5,7 +5,15 @@ import { type AppSpec, loadTopology, publicRouteSchema } from './topology.ts';
 
 const topology = loadTopology();
 const reviews: AppSpec = {
-  ...{ id: 'reviews', workspace: 'services/reviews', entry: 'src/main.ts', env: {}, port: 7199, replicas: 1 },
+  ...{
+    id: 'reviews',
+    workspace: 'services/reviews',
+    entry: 'src/main.ts',
+    env: {},
+    callers: {},
+    port: 7199,
+    replicas: 1,
+  },
   dapr: { httpPort: 3699, grpcPort: 25199, internalGrpcPort: 26299, metricsPort: 9299 },
   publicRoutes: [publicRouteSchema.parse('/reviews')],
 };

@@ -153,8 +153,26 @@ export function buildRoutes(inputs: RouteInputs): JsonObject[] {
     match: { path: '/ingress/healthz' },
     direct_response: { status: 200, body: { inline_string: 'ok' } },
   };
+  // daprd refuses a method name with a control or reserved character (500 ERR_DIRECT_INVOKE):
+  // such a path is the client's mistake, so it gets a 400 here. UTF-8 (emoji reactions) passes.
+  const badEncoding: JsonObject = {
+    name: 'ingress-bad-path',
+    match: { safe_regex: { regex: '.*%(?:[01][0-9A-Fa-f]|7[Ff]|2[35]|3[Ff]|5[Cc]).*' } },
+    direct_response: {
+      status: 400,
+      body: {
+        inline_string: JSON.stringify({
+          error: { code: 'BAD_REQUEST', message: 'path contains an encoded control or reserved character' },
+        }),
+      },
+    },
+    response_headers_to_add: [
+      { header: { key: 'content-type', value: 'application/json' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+    ],
+  };
   return [
     health,
+    badEncoding,
     ...entries.map(({ app, route }) =>
       route.webSocket ? webSocketRoute(inputs, app, route) : apiRoute(inputs, app, route),
     ),

@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { type AppSpec, expandReplicas, instanceName, type ObservabilitySpec, repoRoot, type Topology } from './topology.ts';
+import {
+  type AppSpec,
+  expandReplicas,
+  instanceName,
+  type ObservabilitySpec,
+  repoRoot,
+  type Topology,
+} from './topology.ts';
 
 /** One endpoint Prometheus scrapes; `service` and `instance` are the labels dashboards group by. */
 export interface ScrapeTarget {
@@ -20,9 +27,10 @@ export const alertRulesFile = path.join(repoRoot, 'dapr/observability/alerts.yml
 
 /**
  * Everything of stack.json that serves Prometheus metrics: each app instance's /metrics and its
- * sidecar, placement and scheduler, the Envoy admin and the ingress's own sidecar when the
- * ingress is configured, and Jaeger and Prometheus themselves with the observability section.
- * `apps` narrows the app list when a stack starts only some apps (SOULCHAT_TEST_APPS).
+ * sidecar, placement, scheduler and sentry, the Envoy admin (/stats/prometheus) and the ingress's
+ * own sidecar, and Jaeger and Prometheus themselves when there is an observability section.
+ * `apps` narrows the app list when a stack starts only some apps (SOULCHAT_TEST_APPS); the
+ * ingress targets stay, as the ingress starts whenever an app does.
  */
 export function scrapeTargets(topology: Topology, apps: AppSpec[] = topology.apps): ScrapeTarget[] {
   const target = (job: string, service: string, instance: string, port: number, metricsPath = '/metrics') => ({
@@ -39,10 +47,13 @@ export function scrapeTargets(topology: Topology, apps: AppSpec[] = topology.app
     ...instances.map((a) => target('sidecars', a.id, instanceName(a), a.dapr.metricsPort)),
     target('dapr-control-plane', 'placement', 'placement', infra.placement.metricsPort),
     target('dapr-control-plane', 'scheduler', 'scheduler', infra.scheduler.metricsPort),
+    target('dapr-control-plane', 'sentry', 'sentry', infra.sentry.metricsPort),
   ];
   const ingress = topology.ingress;
-  targets.push(target('sidecars', 'ingress', 'ingress', ingress.dapr.metricsPort));
-  targets.push(target('envoy', 'ingress', 'envoy', ingress.adminPort, '/stats/prometheus'));
+  if (instances.length > 0) {
+    targets.push(target('sidecars', 'ingress', 'ingress', ingress.dapr.metricsPort));
+    targets.push(target('envoy', 'ingress', 'envoy', ingress.adminPort, '/stats/prometheus'));
+  }
   const observability = topology.observability;
   if (observability) {
     targets.push(target('jaeger', 'jaeger', 'jaeger', observability.jaeger.metricsPort));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { IngressInfo } from './ingress.ts';
 import { renderAppConfig } from './access-control.ts';
+import type { IngressInfo } from './ingress.ts';
 import type { ProcessSpec, Running, Supervisor } from './processes.ts';
 import { type ResourceOptions, renderResources } from './resources.ts';
 import { type SentryInfo, trustAnchors } from './sentry.ts';

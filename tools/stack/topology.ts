@@ -27,6 +27,17 @@ export const publicRouteSchema = z
   })
   .refine((r) => !/^\/internal(\/|$)/.test(r.prefix), { message: '/internal routes are never public' });
 
+/**
+ * An operation another app may invoke on this one through Dapr: `VERB /path`, where a `*`
+ * segment stands for exactly one path segment (an id). The access-control policies of the
+ * callee's sidecar are rendered from these (tools/stack/access-control.ts, the chart).
+ */
+export const operationSchema = z
+  .string()
+  .regex(/^(GET|POST|PUT|PATCH|DELETE|\*) \/[A-Za-z0-9._~*/-]*[A-Za-z0-9._~*-]$/, {
+    message: 'an operation is "VERB /path" (a * segment is one path segment)',
+  });
+
 const appSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   workspace: z.string(),
@@ -38,6 +49,8 @@ const appSchema = z.object({
   port,
   /** What the ingress exposes of this app; an app without any is not reachable from outside. */
   publicRoutes: z.array(publicRouteSchema).optional(),
+  /** Which other app may invoke which operations of this one (besides the ingress: publicRoutes); default deny. */
+  callers: z.record(z.string(), z.array(operationSchema)).default({}),
   dapr: z.object({ httpPort: port, grpcPort: port, internalGrpcPort: port, metricsPort: port }),
   /** Settings for this app on one machine (npm start, tests, Tilt); Helm values set their own. */
   env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
@@ -92,7 +105,10 @@ const observabilitySchema = z.object({
     port,
     scrapeIntervalSeconds: z.number().int().min(1).default(5),
     /** How long the local TSDB keeps samples (Prometheus duration). */
-    retention: z.string().regex(/^\d+[smhdwy]$/).default('2d'),
+    retention: z
+      .string()
+      .regex(/^\d+[smhdwy]$/)
+      .default('2d'),
   }),
 });
 
@@ -109,6 +125,8 @@ const topologySchema = z.object({
     kafka: z.object({ port, controllerPort: port, partitions: z.number().int().min(1) }),
     placement: z.object({ port, healthzPort: port, metricsPort: port, raftPort: port }),
     scheduler: z.object({ port, healthzPort: port, metricsPort: port, etcdClientPort: port, etcdPeerPort: port }),
+    /** Dapr's certificate authority: issues the sidecars' and the control plane's mTLS certificates. */
+    sentry: z.object({ port, healthzPort: port, metricsPort: port }),
   }),
   ingress: ingressSchema,
   observability: observabilitySchema.optional(),

@@ -1,6 +1,6 @@
 /**
  * Runs one piece of the stack in the foreground for Tilt (`tools/tilt/plan.ts` lists them):
- * `mariadb`, `redis`, `kafka`, `placement`, `scheduler` or `app:<instance>` (an app with its
+ * `mariadb`, `redis`, `kafka`, `sentry`, `placement`, `scheduler` or `app:<instance>` (an app with its
  * sidecar). It starts the piece with the same launcher code as `npm start`, streams its logs to
  * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
  */
@@ -12,6 +12,7 @@ import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, s
 import { envoyProcess, startIngress } from '../stack/ingress.ts';
 import { killStale, type ProcessSpec, type Running, Supervisor } from '../stack/processes.ts';
 import { loadProfile, renderConfig } from '../stack/resources.ts';
+import { sentryPaths, startSentry } from '../stack/sentry.ts';
 import { AppWithSidecar } from '../stack/sidecar.ts';
 import { startMailSink, startSmsSink } from '../stack/sinks.ts';
 import { locateToolchain } from '../stack/toolchain.ts';
@@ -48,6 +49,8 @@ const baseInfo = (topo: Topology) => ({
   configFile: renderConfig(topo, options.runDir),
   placement: `127.0.0.1:${infra.placement.port}`,
   scheduler: `127.0.0.1:${infra.scheduler.port}`,
+  // The sentry piece created the trust anchors in the shared run dir before this piece started.
+  sentry: sentryPaths(infra, options.runDir).info,
   mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
 });
 
@@ -96,11 +99,15 @@ async function start(): Promise<string[]> {
     case 'sms-sink':
       await startSmsSink(sup, infra);
       return ['sms-sink'];
+    case 'sentry':
+      // Its credentials live in the shared run dir (not this piece's): the other pieces read ca.crt.
+      await startSentry(sup, tools, infra, options.runDir, renderConfig(topology, options.runDir));
+      return ['sentry'];
     case 'placement':
-      await startPlacement(sup, tools, infra);
+      await startPlacement(sup, tools, infra, sentryPaths(infra, options.runDir).info);
       return ['placement'];
     case 'scheduler':
-      await startScheduler(sup, tools, infra);
+      await startScheduler(sup, tools, infra, sentryPaths(infra, options.runDir).info);
       return ['scheduler'];
     default:
       if (name.startsWith('app:')) return startApp(topology, name.slice(4));

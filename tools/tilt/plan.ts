@@ -1,6 +1,6 @@
 /**
  * Prints the Tilt resources for the stack as JSON: one per infrastructure process, one each for
- * placement and scheduler, one per app instance (app + sidecar). The Tiltfile turns each entry
+ * sentry, placement and scheduler, one per app instance (app + sidecar). The Tiltfile turns each entry
  * into a local_resource, so the topology stays in stack.json and the launcher, never the Tiltfile.
  * Usage: node --import tsx tools/tilt/plan.ts [--port-offset N] [--run-dir D] [--profile P]
  */
@@ -50,11 +50,14 @@ if (profile.needs.includes('local-sinks')) {
   add({ name: 'mail-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.mailSink.port } });
   add({ name: 'sms-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.smsSink.port } });
 }
+// Sentry first: placement, scheduler and the sidecars take their mTLS certificates from it.
+const sentryReadiness = { http: { port: infra.sentry.healthzPort, path: '/healthz' } };
+add({ name: 'sentry', after: ['setup'], labels: ['dapr'], readiness: sentryReadiness });
 const control = ['placement', 'scheduler'] as const;
 for (const name of control) {
   add({
     name,
-    after: ['setup'],
+    after: ['setup', 'sentry'],
     labels: ['dapr'],
     readiness: { http: { port: infra[name].healthzPort, path: '/healthz' } },
   });

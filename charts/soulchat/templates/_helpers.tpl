@@ -53,3 +53,55 @@ tools/stack/resources.ts resolves them). Call with (list $ "<profile>"); returns
 {{- end -}}
 {{- toJson $files -}}
 {{- end -}}
+
+{{/*
+The accessControl of one callee app's Dapr Configuration, as tools/stack/access-control.ts renders
+it locally, from the same stack.json: the ingress may invoke the app's public HTTP routes, each app
+of `callers` its listed operations, nothing else (default deny). Dapr 1.18 matches an operation and
+every path below it, so a path's verbs include those of the longer paths it hides (left out), and a
+middle `*` segment is written `**` (only that matches there). Call with (list $ $appId).
+*/}}
+{{- define "soulchat.accessControl" -}}
+{{- $root := index . 0 -}}
+{{- $id := index . 1 -}}
+{{- $callers := dict -}}
+{{- range ($root.Files.Get "stack.json" | fromJson).apps -}}
+{{- if eq .id $id -}}
+{{- $edge := list -}}
+{{- range .publicRoutes | default list -}}
+{{- if kindIs "string" . }}{{ $edge = append $edge (printf "* %s" .) }}{{ else if not .webSocket }}{{ $edge = append $edge (printf "* %s" .prefix) }}{{ end -}}
+{{- end -}}
+{{- if $edge }}{{ $_ := set $callers "ingress" $edge }}{{ end -}}
+{{- range $caller, $ops := .callers | default dict }}{{ if $ops }}{{ $_ := set $callers $caller $ops }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $policies := list -}}
+{{- range $caller, $ops := $callers -}}
+{{- $verbs := dict -}}
+{{- range $ops -}}
+{{- $parts := splitList " " . -}}
+{{- $path := index $parts 1 | replace "/*/" "/**/" -}}
+{{- $_ := set $verbs $path (append (get $verbs $path | default list) (index $parts 0)) -}}
+{{- end -}}
+{{- $operations := list -}}
+{{- range $path := keys $verbs | sortAlpha -}}
+{{- $all := get $verbs $path -}}
+{{- $hidden := false -}}
+{{- range $other := keys $verbs -}}
+{{- if and (not (hasSuffix "/*" $other)) (hasPrefix (printf "%s/" $other) $path) }}{{ $hidden = true }}{{ end -}}
+{{- if and (not (hasSuffix "/*" $path)) (hasPrefix (printf "%s/" $path) $other) }}{{ $all = concat $all (get $verbs $other) }}{{ end -}}
+{{- end -}}
+{{- if not $hidden -}}
+{{- $operations = append $operations (dict "name" $path "httpVerb" ($all | uniq | sortAlpha) "action" "allow") -}}
+{{- end -}}
+{{- end -}}
+{{- $policies = append $policies (dict "appId" $caller "defaultAction" "deny" "trustDomain" "public" "namespace" $root.Release.Namespace "operations" $operations) -}}
+{{- end -}}
+{{- toJson (dict "defaultAction" "deny" "trustDomain" "public" "policies" $policies) -}}
+{{- end -}}
+
+{{/* The name of one app's Dapr Configuration (its access control differs per callee). */}}
+{{- define "soulchat.daprConfigName" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (($root.Files.Get "dapr-config/config.yaml") | fromYaml).metadata.name (index . 1) -}}
+{{- end -}}

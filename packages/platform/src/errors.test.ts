@@ -98,3 +98,12 @@ test('a wrong method on a known route is a JSON 405', async () => {
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
   });
 });
+
+test('a method no route knows (PROPFIND, TRACE) is a 405, not a 500', async () => {
+  await withApp(router, async (base) => {
+    // fetch refuses to send TRACE itself; any method the router does not implement takes this path.
+    const res = await fetch(`${base}/things`, { method: 'PROPFIND' });
+    assert.equal(res.status, 405);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
+  });
+});

@@ -51,11 +51,13 @@ interface HttpishError {
 
 /** Errors thrown by Koa's own middleware (body parser, router) carry an http status. */
 function fromHttpError(err: HttpishError): AppError | undefined {
+  // The router's allowedMethods answers a method no route knows (TRACE, say) with 501: the
+  // client's doing, not a server fault, so it is checked before 5xx become internal errors.
+  if (err.status === 501) return new AppError('METHOD_NOT_ALLOWED', 'method not implemented');
   if (typeof err.status !== 'number' || err.status >= 500 || err.status < 400) return undefined;
   if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'request body too large');
   if (err.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content type');
   if (err.status === 405) return new AppError('METHOD_NOT_ALLOWED', 'method not allowed on this route');
-  if (err.status === 501) return new AppError('METHOD_NOT_ALLOWED', 'method not implemented');
   if (err.type === 'entity.parse.failed' || err.status === 400) {
     return new AppError('BAD_REQUEST', 'request body is not valid JSON');
   }

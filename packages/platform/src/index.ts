@@ -28,6 +28,15 @@ export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics, domainCounter, domainGauge, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
 export {
+  daprSubscribeRoute,
+  eventRoute,
+  type OpenApiDocument,
+  openApiDocument,
+  openApiRouter,
+  type RouteDoc,
+  routeDrift,
+} from './openapi.ts';
+export {
   enqueueEvent,
   type OutboxDb,
   type OutboxRelay,

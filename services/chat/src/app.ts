@@ -3,6 +3,7 @@ import {
   createApp,
   type Metric,
   mountSubscriptions,
+  openApiRouter,
   pingDatabase,
   type Subscription,
   type TokenVerifier,
@@ -12,6 +13,7 @@ import type { Presence } from './events/presence.ts';
 import { conversationsRouter } from './routes/conversations/routes.ts';
 import { internalRouter } from './routes/internal/routes.ts';
 import { messagesRouter } from './routes/messages/routes.ts';
+import { chatOpenApi } from './routes/openapi.ts';
 import type { ChatDeps } from './use-cases/deps.ts';
 
 export interface AppDeps extends ChatDeps {
@@ -37,6 +39,7 @@ export function buildApp(deps: AppDeps): Koa {
       conversationsRouter(deps, deps.verifier),
       messagesRouter(deps, deps.verifier, deps.presence),
       internalRouter(deps, deps.presence, deps.config.APP_API_TOKEN),
+      openApiRouter(chatOpenApi),
     ],
   });
 }

@@ -5,6 +5,7 @@ import {
   type Logger,
   type Metric,
   mountSubscriptions,
+  openApiRouter,
   pingDatabase,
   type TokenVerifier,
 } from '@soulchat/platform';
@@ -14,6 +15,7 @@ import { createProfileCache } from './cache/profile-cache.ts';
 import type { Database } from './db/schema.ts';
 import { userDeletedSubscription } from './events/user-deleted.ts';
 import { internalRouter } from './routes/internal/routes.ts';
+import { profileOpenApi } from './routes/openapi.ts';
 import { profilesRouter } from './routes/profiles/routes.ts';
 import { relationsRouter } from './routes/relations/routes.ts';
 import type { UseCaseDeps } from './usecases/deps.ts';
@@ -52,6 +54,7 @@ export function buildApp(deps: Deps): Koa {
       relationsRouter(useCases, deps.verifier),
       internalRouter(useCases, deps.appApiToken),
       events,
+      openApiRouter(profileOpenApi),
     ],
   });
 }

@@ -1,3 +1,5 @@
+// Pins the Jaeger v2 binary (cmd/jaeger) that tools/setup.sh --observability builds into the
+// cache; `go mod tidy` here after changing the version (tools/versions.env says the same).
 module github.com/soulchat/soulchat/tools/observability/jaeger
 
 go 1.26.5

@@ -1,3 +1,5 @@
+// Pins Prometheus and promtool, built by tools/setup.sh --observability with -tags remove_all_sd
+// (only file and HTTP service discovery); `go mod tidy` here after changing the version.
 module github.com/soulchat/soulchat/tools/observability/prometheus
 
 go 1.26.7

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createDaprClient, createDatabase, createLogger, createTokenVerifier, routeDrift } from '@soulchat/platform';
+import { buildApp } from '../app.ts';
+import { readConfig } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { fanoutSubscriptions } from '../events/fanout.ts';
+import { createPresence } from '../events/presence.ts';
+import { userDeletedSubscription } from '../events/user-deleted.ts';
+import { Hub } from '../ws/hub.ts';
+import { chatOpenApi } from './openapi.ts';
+
+// The app is built with clients that are never used: building it only declares the routes, and
+// the pool connects lazily, on a first query that never comes. The subscriptions are main.ts's.
+test('the OpenAPI document lists exactly the routes the app serves', async () => {
+  const config = readConfig({
+    SERVICE_NAME: 'chat',
+    PORT: '1',
+    DAPR_HTTP_PORT: '9',
+    DAPR_GRPC_PORT: '9',
+    APP_API_TOKEN: 'never used in this test',
+    DATABASE_URL: 'mysql://nobody:none@127.0.0.1:9/none',
+  });
+  const log = createLogger('chat', 'silent');
+  const db = createDatabase<Database>({ url: config.DATABASE_URL });
+  const dapr = createDaprClient({ httpPort: 9 });
+  const app = buildApp({
+    config,
+    log,
+    db,
+    dapr,
+    nudgeRelay: () => undefined,
+    verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [] }) }),
+    presence: createPresence(dapr, log, 'chat'),
+    subscriptions: [...fanoutSubscriptions(new Hub(), log), userDeletedSubscription(db, log)],
+  });
+  assert.deepEqual(routeDrift(app, chatOpenApi), { undocumented: [], unserved: [] });
+  await db.destroy();
+});
