@@ -83,7 +83,10 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     calleeIds: options.calleeIds ?? [],
     ...(options.env ? { env: options.env } : {}),
   });
-  const app = await pair.start();
+  const app = await pair.start().catch(async (err: unknown) => {
+    await supervisor.stopAll();
+    throw err;
+  });
   return { app, pair, url: (p) => `http://127.0.0.1:${spec.port}${p}`, stop: () => supervisor.stopAll() };
 }
 

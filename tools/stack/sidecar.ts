@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { renderAppConfig } from './access-control.ts';
 import type { IngressInfo } from './ingress.ts';
-import type { ProcessSpec, Running, Supervisor } from './processes.ts';
+import { type ProcessSpec, type Running, type Supervisor, tailOf } from './processes.ts';
 import { type ResourceOptions, renderResources } from './resources.ts';
 import { type SentryInfo, trustAnchors } from './sentry.ts';
 import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
-import { waitForHttp } from './wait.ts';
+import { StartupError, waitForHttp } from './wait.ts';
 
 /** What a running stack tells its users (the CLI, test suites): written to stack-info.json. */
 export interface StackInfo {
@@ -159,7 +159,7 @@ export class AppWithSidecar {
   /** Starts both and waits until the sidecar is healthy and the app reports ready. */
   async start(): Promise<RunningApp> {
     const app = this.sup.start(appProcessSpec(this.spec, this.tokens, this.options));
-    await this.startSidecar();
+    await failFastIfExits(app, this.startSidecar());
     await waitForApp(this.spec, app);
     return this.describe();
   }
@@ -225,5 +225,27 @@ export class AppWithSidecar {
       appProcess: this.appProcess,
       sidecarProcess: this.sidecarProcess,
     };
+  }
+}
+
+/**
+ * Waits for `step`, unless the app dies first (a bad import, a bad setting): the sidecar would
+ * otherwise wait out its whole timeout for a port nobody will open.
+ */
+async function failFastIfExits<T>(app: Running, step: Promise<T>): Promise<T> {
+  let waiting = true;
+  const died = new Promise<never>((_, reject) => {
+    void app.exited.then((code) => {
+      if (waiting)
+        reject(
+          new StartupError(`${app.name} exited (${code}) during start-up; log ${app.logFile}:\n${tailOf(app.logFile)}`),
+        );
+    });
+  });
+  died.catch(() => {});
+  try {
+    return await Promise.race([step, died]);
+  } finally {
+    waiting = false;
   }
 }
