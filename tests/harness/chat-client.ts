@@ -7,6 +7,9 @@ export interface Frame {
 
 /** A test device: a WebSocket to one chat instance that records every frame it receives. */
 export interface ChatDevice {
+  ws: WebSocket;
+  /** The server's `ready` frame (names the instance the socket landed on). */
+  ready: Frame;
   frames: Frame[];
   send(frame: Record<string, unknown>): void;
   sendRaw(text: string): void;
@@ -16,8 +19,19 @@ export interface ChatDevice {
   close(): Promise<void>;
 }
 
-export async function connectDevice(baseUrl: string, token: string): Promise<ChatDevice> {
-  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+/**
+ * A device on `baseUrl` (a chat instance, or Envoy). The token goes in the Authorization header,
+ * or in `?access_token=` as a browser must send it (`tokenInQuery`).
+ */
+export async function connectDevice(
+  baseUrl: string,
+  token: string,
+  options: { tokenInQuery?: boolean } = {},
+): Promise<ChatDevice> {
+  const url = `${baseUrl.replace(/^http/, 'ws')}/ws`;
+  const ws = options.tokenInQuery
+    ? new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`)
+    : new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {
@@ -32,7 +46,8 @@ export async function connectDevice(baseUrl: string, token: string): Promise<Cha
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
   });
-  const device: ChatDevice = {
+  const device: Omit<ChatDevice, 'ready'> = {
+    ws,
     frames,
     send: (frame) => ws.send(JSON.stringify({ v: 1, ...frame })),
     sendRaw: (text) => ws.send(text),
@@ -67,6 +82,6 @@ export async function connectDevice(baseUrl: string, token: string): Promise<Cha
       clearTimeout(timer);
     },
   };
-  await device.waitFor((f) => f.type === 'ready');
-  return device;
+  const ready = await device.waitFor((f) => f.type === 'ready');
+  return { ...device, ready };
 }

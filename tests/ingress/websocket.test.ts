@@ -1,54 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
 import { edge, ingress, newPerson, type Person } from './client.ts';
 
-interface Frame {
-  type: string;
-  [key: string]: unknown;
-}
-
-interface Socket {
-  instance: string;
-  frames: Frame[];
-  ws: WebSocket;
-  waitFor(match: (f: Frame) => boolean): Promise<Frame>;
-}
+type Socket = ChatDevice & { instance: string };
 
 const wsBase = ingress.url.replace(/^http/, 'ws');
 
 /** A socket through Envoy with the token in ?access_token=, as a browser sends it. */
 async function connect(person: Person): Promise<Socket> {
-  const ws = new WebSocket(`${wsBase}/ws?access_token=${encodeURIComponent(person.token)}`);
-  const frames: Frame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()) as Frame);
-    for (const w of waiters) w();
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-  });
-  const waitFor = (match: (f: Frame) => boolean) =>
-    new Promise<Frame>((resolve, reject) => {
-      const check = () => {
-        const found = frames.find(match);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no matching frame within 15 s; got ${JSON.stringify(frames.slice(-5))}`));
-      }, 15_000);
-      waiters.add(check);
-      check();
-    });
-  const ready = await waitFor((f) => f.type === 'ready');
-  return { instance: String(ready.instance), frames, ws, waitFor };
+  const device = await connectDevice(ingress.url, person.token, { tokenInQuery: true });
+  return { ...device, instance: String(device.ready.instance) };
 }
 
 /** The upgrade answer when Envoy refuses it: status and body. */

@@ -3,10 +3,12 @@
  * address, calls straight to a service's port (bypassing Envoy), and access tokens minted with
  * the test stack's own signing key, so a token can be wrong in exactly one way.
  */
+
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
 import { call, type Reply } from '../harness/http.ts';
 import { sharedStack } from '../harness/stack.ts';
@@ -102,50 +104,10 @@ export interface Frame {
   [key: string]: unknown;
 }
 
-export interface Socket {
-  ws: WebSocket;
-  frames: Frame[];
-  send(frame: Record<string, unknown>): void;
-  waitFor(match: (f: Frame) => boolean): Promise<Frame>;
-  closed: Promise<{ code: number; reason: string }>;
-}
+export type Socket = ChatDevice;
 
 /** A WebSocket through Envoy with the token in ?access_token=, as a browser sends it. */
-export async function connect(token: string): Promise<Socket> {
-  const ws = new WebSocket(`${ingress.url.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(token)}`);
-  const frames: Frame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()) as Frame);
-    for (const w of waiters) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-  });
-  const waitFor = (match: (f: Frame) => boolean) =>
-    new Promise<Frame>((resolve, reject) => {
-      const check = () => {
-        const found = frames.find(match);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no matching frame within 15 s; got ${JSON.stringify(frames.slice(-5))}`));
-      }, 15_000);
-      waiters.add(check);
-      check();
-    });
-  await waitFor((f) => f.type === 'ready');
-  return { ws, frames, send: (frame) => ws.send(JSON.stringify({ v: 1, ...frame })), waitFor, closed };
-}
+export const connect = (token: string): Promise<Socket> => connectDevice(ingress.url, token, { tokenInQuery: true });
 
 /** The answer to a WebSocket upgrade that is refused: its status and body. */
 export function refusedUpgrade(url: string): Promise<{ status: number; body: string }> {
