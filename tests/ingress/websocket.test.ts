@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import WebSocket from 'ws';
-import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
+import { type ChatDevice, connectDevice, refusedUpgrade } from '../harness/chat-client.ts';
 import { edge, ingress, newPerson, type Person } from './client.ts';
 
 type Socket = ChatDevice & { instance: string };
@@ -12,25 +11,6 @@ const wsBase = ingress.url.replace(/^http/, 'ws');
 async function connect(person: Person): Promise<Socket> {
   const device = await connectDevice(ingress.url, person.token, { tokenInQuery: true });
   return { ...device, instance: String(device.ready.instance) };
-}
-
-/** The upgrade answer when Envoy refuses it: status and body. */
-function refusedUpgrade(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error('the upgrade was accepted'));
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.once('error', reject);
-  });
 }
 
 describe('the chat WebSocket through Envoy', () => {

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
-import WebSocket from 'ws';
 import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
 import { call, type Reply } from '../harness/http.ts';
@@ -109,23 +108,6 @@ export type Socket = ChatDevice;
 /** A WebSocket through Envoy with the token in ?access_token=, as a browser sends it. */
 export const connect = (token: string): Promise<Socket> => connectDevice(ingress.url, token, { tokenInQuery: true });
 
-/** The answer to a WebSocket upgrade that is refused: its status and body. */
-export function refusedUpgrade(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error('the upgrade was accepted'));
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.once('error', reject);
-  });
-}
+export { refusedUpgrade } from '../harness/chat-client.ts';
 
 export { edge, ingress };

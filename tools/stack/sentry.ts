@@ -51,23 +51,34 @@ export async function startSentry(
 ): Promise<SentryInfo> {
   const s = infra.sentry;
   const { credentials, info } = sentryPaths(infra, runDir);
+  const fresh = !existsSync(info.trustAnchorsFile);
   mkdirSync(credentials, { recursive: true, mode: 0o700 });
-  const proc = sup.start({
-    name: 'sentry',
-    command: path.join(tools.daprBin, 'sentry'),
-    args: [
-      ...['--port', String(s.port), '--listen-address', loopback],
-      ...['--healthz-port', String(s.healthzPort), '--healthz-listen-address', loopback],
-      ...['--metrics-port', String(s.metricsPort), '--metrics-listen-address', loopback],
-      ...['--issuer-credentials', credentials, '--config', configFile],
-    ],
-    env: { DAPR_HOST_IP: loopback },
-  });
-  await waitForHttp('sentry', `http://${loopback}:${s.healthzPort}/healthz`, { process: proc });
-  await waitUntil('sentry trust anchors', async () => existsSync(info.trustAnchorsFile), {
-    process: proc,
-    timeoutMs: 10_000,
-  });
+  const launch = async () => {
+    const proc = sup.start({
+      name: 'sentry',
+      command: path.join(tools.daprBin, 'sentry'),
+      args: [
+        ...['--port', String(s.port), '--listen-address', loopback],
+        ...['--healthz-port', String(s.healthzPort), '--healthz-listen-address', loopback],
+        ...['--metrics-port', String(s.metricsPort), '--metrics-listen-address', loopback],
+        ...['--issuer-credentials', credentials, '--config', configFile],
+      ],
+      env: { DAPR_HOST_IP: loopback },
+    });
+    await waitForHttp('sentry', `http://${loopback}:${s.healthzPort}/healthz`, { process: proc });
+    await waitUntil('sentry trust anchors', async () => existsSync(info.trustAnchorsFile), {
+      process: proc,
+      timeoutMs: 10_000,
+    });
+  };
+  await launch();
+  if (fresh) {
+    // Sentry notices the credentials it just wrote as a change and restarts its servers about
+    // 2 s later; a sidecar asking for its certificate in that gap dies. A second start on the
+    // written files has nothing to reload.
+    await sup.stop('sentry');
+    await launch();
+  }
   return info;
 }
 

@@ -14,9 +14,12 @@ type WithEnvelope = { envelope?: { id: string } | undefined };
  */
 export function consume<Desc extends DescMessage>(
   deps: NotificationDeps,
-  spec: { topic: string; route: string; schema: Desc },
-  apply: (event: MessageShape<Desc>, eventId: string) => Promise<boolean>,
+  topic: string,
+  schema: Desc,
+  apply: (deps: NotificationDeps, event: MessageShape<Desc>, eventId: string) => Promise<boolean>,
 ): Subscription {
+  // user.email_changed is delivered to /events/user-email-changed.
+  const spec = { topic, schema, route: `/events/${topic.replaceAll(/[._]/g, '-')}` };
   return {
     pubsubname: components.pubsub,
     topic: spec.topic,
@@ -35,7 +38,7 @@ export function consume<Desc extends DescMessage>(
         return 'DROP';
       }
       try {
-        const applied = await apply(event, eventId);
+        const applied = await apply(deps, event, eventId);
         deps.log.info(
           { topic: spec.topic, eventId, applied },
           applied ? 'event applied' : 'event redelivered; ignored',

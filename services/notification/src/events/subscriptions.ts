@@ -22,33 +22,11 @@ import { consume } from './consumer.ts';
 /** Every event the notification service turns into notifications (or, for user.deleted, removes). */
 export function subscriptions(deps: NotificationDeps): Subscription[] {
   return [
-    consume(
-      deps,
-      { topic: topics.userRegistered, route: '/events/user-registered', schema: UserRegisteredSchema },
-      (e, id) => onUserRegistered(deps, e, id),
-    ),
-    consume(
-      deps,
-      { topic: topics.followCreated, route: '/events/follow-created', schema: FollowCreatedSchema },
-      (e, id) => onFollowCreated(deps, e, id),
-    ),
-    consume(
-      deps,
-      { topic: topics.messageCreated, route: '/events/message-created', schema: MessageCreatedSchema },
-      (e, id) => onMessageCreated(deps, e, id),
-    ),
-    consume(
-      deps,
-      { topic: topics.groupMembersChanged, route: '/events/group-members-changed', schema: GroupMembersChangedSchema },
-      (e, id) => onGroupMembersChanged(deps, e, id),
-    ),
-    consume(
-      deps,
-      { topic: topics.userEmailChanged, route: '/events/user-email-changed', schema: UserEmailChangedSchema },
-      (e, id) => onUserEmailChanged(deps, e, id),
-    ),
-    consume(deps, { topic: topics.userDeleted, route: '/events/user-deleted', schema: UserDeletedSchema }, (e, id) =>
-      onUserDeleted(deps, e, id),
-    ),
+    consume(deps, topics.userRegistered, UserRegisteredSchema, onUserRegistered),
+    consume(deps, topics.followCreated, FollowCreatedSchema, onFollowCreated),
+    consume(deps, topics.messageCreated, MessageCreatedSchema, onMessageCreated),
+    consume(deps, topics.groupMembersChanged, GroupMembersChangedSchema, onGroupMembersChanged),
+    consume(deps, topics.userEmailChanged, UserEmailChangedSchema, onUserEmailChanged),
+    consume(deps, topics.userDeleted, UserDeletedSchema, onUserDeleted),
   ];
 }
