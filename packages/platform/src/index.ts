@@ -23,7 +23,13 @@ export {
   unauthorized,
 } from './errors.ts';
 export { mountHealth, type ReadinessCheck } from './health.ts';
-export { firstDelivery, type InboxDb, type ProcessedEventsTable } from './inbox.ts';
+export {
+  firstDelivery,
+  type InboxDb,
+  type ProcessedEventsTable,
+  pruneProcessedEvents,
+  startInboxPruner,
+} from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics, domainCounter, domainGauge, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';

@@ -5,6 +5,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth.ts';
 import type { BaseConfig } from './config.ts';
 import { createDaprClient, type DaprClient } from './dapr.ts';
 import { createDatabase, migrateToLatest } from './db.ts';
+import { type InboxDb, startInboxPruner } from './inbox.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { closeServer, listen, onShutdown } from './server.ts';
 import { startTelemetry, type Telemetry } from './telemetry.ts';
@@ -26,7 +27,13 @@ export interface ServiceBase<DB> {
  */
 export async function startService<DB>(
   config: BaseConfig & { DATABASE_URL: string },
-  options: { migrations: string; instance?: string; poolSize?: number },
+  options: {
+    migrations: string;
+    instance?: string;
+    poolSize?: number;
+    /** The service consumes events with an inbox (processed_events): prune it hourly. */
+    inbox?: boolean;
+  },
 ): Promise<ServiceBase<DB>> {
   const telemetry = startTelemetry(config, options.instance);
   const root = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
@@ -38,6 +45,7 @@ export async function startService<DB>(
   const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
   const applied = await migrateToLatest(db, options.migrations);
   log.info({ migrations: applied }, 'database migrated');
+  if (options.inbox) startInboxPruner({ db: db as unknown as Kysely<InboxDb>, log });
   return {
     log,
     db,

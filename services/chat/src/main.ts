@@ -28,6 +28,7 @@ const base = await startService<Database>(config, {
   migrations: path.join(import.meta.dirname, 'db/migrations'),
   instance: config.INSTANCE_NAME,
   poolSize: 20,
+  inbox: true,
 });
 const { log, db, dapr } = base;
 const verifier = base.verifier();

@@ -8,6 +8,7 @@ import { startDeliveryWorker } from './delivery/worker.ts';
 const config = readConfig();
 const { log, db, dapr, verifier, serve } = await startService<Database>(config, {
   migrations: path.join(import.meta.dirname, 'db/migrations'),
+  inbox: true,
 });
 const sends = domainCounter('soulchat_notifications_sent_total', 'Email and SMS send attempts by channel and outcome', [
   'channel',

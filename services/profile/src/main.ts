@@ -7,6 +7,7 @@ import type { Database } from './db/schema.ts';
 const config = readConfig();
 const { log, db, dapr, verifier, serve } = await startService<Database>(config, {
   migrations: path.join(import.meta.dirname, 'db/migrations'),
+  inbox: true,
 });
 const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
 const app = buildApp({
