@@ -10,10 +10,12 @@ import { type AppSpec, expandReplicas, type IngressSpec, repoRoot } from './topo
 export const envoyTemplate = path.join(repoRoot, 'dapr/ingress/envoy.yaml');
 
 /** Envoy's own answers, with the services' error codes (packages/platform/src/errors.ts). */
-const localReplies: Array<{ status: number; code: string; message?: string }> = [
+const localReplies: Array<{ status: number; code: string; message?: string; becomes?: number }> = [
   // jwt_authn's reason ("Jwt is missing", "Jwt is expired", ...) is the message.
   { status: 401, code: 'UNAUTHORIZED' },
-  { status: 403, code: 'FORBIDDEN' },
+  // Envoy's only 403 is jwt_authn's for a token of another audience: an invalid token to this
+  // API, so 401 as RFC 6750 says (a service's own 403s are upstream answers, left alone).
+  { status: 403, code: 'UNAUTHORIZED', becomes: 401 },
   { status: 404, code: 'NOT_FOUND', message: 'route not found' },
   { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' },
   { status: 429, code: 'RATE_LIMITED', message: 'too many requests, try again later' },
@@ -24,13 +26,14 @@ const localReplies: Array<{ status: number; code: string; message?: string }> = 
 ];
 
 function localReplyMappers() {
-  return localReplies.map(({ status, code, message }) => ({
+  return localReplies.map(({ status, code, message, becomes }) => ({
     filter: {
       status_code_filter: {
         comparison: { op: 'EQ', value: { default_value: status, runtime_key: `ingress_reply_${status}` } },
       },
     },
     body_format_override: { json_format: { error: { code, message: message ?? '%LOCAL_REPLY_BODY%' } } },
+    ...(becomes ? { status_code: becomes } : {}),
   }));
 }
 
