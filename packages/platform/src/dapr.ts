@@ -1,4 +1,6 @@
-import { inClientSpan, traceHeaders } from './telemetry.ts';
+import { type Span, SpanKind } from '@opentelemetry/api';
+import { traceHeaders } from './telemetry.ts';
+import { inSpan } from './tracing.ts';
 
 /**
  * A thin client for the sidecar's HTTP API. Unlike the SDK's HTTP client it throws on every
@@ -58,6 +60,10 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
+/** A client span around a call to the sidecar, so the trace shows what this service asked of Dapr. */
+const inClientSpan = <T>(name: string, attributes: Record<string, string>, run: (span: Span) => Promise<T>) =>
+  inSpan('dapr', name, { attributes, kind: SpanKind.CLIENT }, run);
+
 export function createDaprClient(options: DaprClientOptions) {
   const base = `http://${options.host ?? '127.0.0.1'}:${options.httpPort}`;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -92,7 +98,7 @@ export function createDaprClient(options: DaprClientOptions) {
     /** Calls another app's route through both sidecars; any status comes back as it was sent. */
     async invokeRaw(appId: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult> {
       const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
-      return inClientSpan('dapr', `invoke ${appId} ${method}`, { 'dapr.app_id': appId }, async (span) => {
+      return inClientSpan(`invoke ${appId} ${method}`, { 'dapr.app_id': appId }, async (span) => {
         const result = await invokeOnce(appId, path, opts);
         span.setAttribute('http.response.status_code', result.status);
         return result;
@@ -108,7 +114,7 @@ export function createDaprClient(options: DaprClientOptions) {
     },
 
     async publish(pubsub: string, topic: string, data: unknown, opts: { partitionKey?: string } = {}): Promise<void> {
-      await inClientSpan('dapr', `publish ${topic}`, { 'messaging.destination.name': topic }, async () => {
+      await inClientSpan(`publish ${topic}`, { 'messaging.destination.name': topic }, async () => {
         const query = opts.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(opts.partitionKey)}` : '';
         const res = await call(`/v1.0/publish/${pubsub}/${encodeURIComponent(topic)}${query}`, {
           method: 'POST',
@@ -123,7 +129,7 @@ export function createDaprClient(options: DaprClientOptions) {
       request: { operation: string; data: unknown; metadata?: Record<string, string> },
       timeout = 30_000,
     ): Promise<unknown> {
-      return inClientSpan('dapr', `binding ${name} ${request.operation}`, { 'dapr.binding': name }, async () => {
+      return inClientSpan(`binding ${name} ${request.operation}`, { 'dapr.binding': name }, async () => {
         const res = await call(`/v1.0/bindings/${encodeURIComponent(name)}`, {
           method: 'POST',
           body: JSON.stringify(request),

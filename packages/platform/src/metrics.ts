@@ -9,7 +9,7 @@ export interface HttpMetrics {
 }
 
 /** The route pattern (`/notes/:id`), never the raw path, so label cardinality stays bounded. */
-function endpointOf(ctx: Context): string {
+export function endpointOf(ctx: Context): string {
   const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
   if (typeof matched === 'string') return matched;
   return 'unmatched';

@@ -144,22 +144,32 @@ export type OutboxRelay = ReturnType<typeof startOutboxRelay>;
  */
 export function outboxMetrics<DB extends OutboxDb>(database: Kysely<DB>): Metric[] {
   const db = database as unknown as Kysely<OutboxDb>;
-  const pending = () =>
-    db
-      .selectFrom('outbox')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
-      .where('published_at', 'is', null)
-      .executeTakeFirst();
+  // Both gauges are read in one scrape: one query serves them (reused for a second).
+  let last: { at: number; read: Promise<{ n: number; oldest: Date | null } | undefined> } | undefined;
+  const pending = () => {
+    if (!last || Date.now() - last.at > 1000) {
+      const read = db
+        .selectFrom('outbox')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+        .where('published_at', 'is', null)
+        .executeTakeFirst()
+        // A database that is down must not fail the whole scrape: the gauges keep their last value.
+        .catch(() => undefined);
+      last = { at: Date.now(), read };
+    }
+    return last.read;
+  };
   return [
     domainGauge('soulchat_outbox_pending_events', 'Events recorded in the outbox and not yet published', {
       async collect() {
-        this.set(Number((await pending())?.n ?? 0));
+        const row = await pending();
+        if (row) this.set(Number(row.n));
       },
     }),
     domainGauge('soulchat_outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event (0 when none)', {
       async collect() {
-        const oldest = (await pending())?.oldest;
-        this.set(oldest ? Math.max(0, (Date.now() - new Date(oldest).getTime()) / 1000) : 0);
+        const row = await pending();
+        if (row) this.set(row.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0);
       },
     }),
   ];

@@ -1,5 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, Next } from 'koa';
+import { endpointOf } from './metrics.ts';
 
 const quiet = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -20,8 +21,8 @@ export function requestSpan(service: string) {
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {
-      const route = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
-      if (typeof route === 'string') {
+      const route = endpointOf(ctx);
+      if (route !== 'unmatched') {
         span.updateName(`${ctx.method} ${route}`);
         span.setAttribute('http.route', route);
       }

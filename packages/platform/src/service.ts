@@ -45,7 +45,9 @@ export async function startService<DB>(
   const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
   const applied = await migrateToLatest(db, options.migrations);
   log.info({ migrations: applied }, 'database migrated');
-  if (options.inbox) startInboxPruner({ db: db as unknown as Kysely<InboxDb>, log });
+  // A first pass at start: a service restarted more often than hourly still prunes.
+  const pruner = options.inbox ? startInboxPruner({ db: db as unknown as Kysely<InboxDb>, log }) : undefined;
+  void pruner?.prune();
   return {
     log,
     db,
@@ -62,6 +64,7 @@ export async function startService<DB>(
       log.info({ port: config.PORT }, 'listening');
       onShutdown(log, config.SHUTDOWN_GRACE_MS, [
         closeServer(server),
+        async () => pruner?.stop(),
         ...closers,
         () => db.destroy(),
         () => telemetry.shutdown(),

@@ -1,13 +1,4 @@
-import {
-  type Context,
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { type Context, context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -74,24 +65,4 @@ export function activeTraceIds(): { trace_id?: string; span_id?: string } {
   const ids = span?.spanContext();
   if (!ids || !trace.isSpanContextValid(ids)) return {};
   return { trace_id: ids.traceId, span_id: ids.spanId };
-}
-
-/** A client span around a call to the sidecar, so the trace shows what this service asked of Dapr. */
-export async function inClientSpan<T>(
-  tracer: string,
-  name: string,
-  attributes: Record<string, string>,
-  run: (span: Span) => Promise<T>,
-): Promise<T> {
-  return trace.getTracer(tracer).startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-    try {
-      return await run(span);
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
 }

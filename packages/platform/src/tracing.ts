@@ -1,19 +1,15 @@
-import { type Attributes, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
-/**
- * Runs one use case inside a span tagged with its inputs. Without an SDK registered this is
- * a no-op tracer; the observability work plugs an exporter in without touching callers.
- */
-export async function inUseCase<T>(
-  service: string,
+/** Runs `run` inside an active span of `tracer`: errors are recorded and mark the span. */
+export async function inSpan<T>(
+  tracer: string,
   name: string,
-  attributes: Attributes,
-  run: () => Promise<T>,
+  options: { attributes: Attributes; kind?: SpanKind },
+  run: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const tracer = trace.getTracer(service);
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+  return trace.getTracer(tracer).startActiveSpan(name, options, async (span) => {
     try {
-      return await run();
+      return await run(span);
     } catch (err) {
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
@@ -22,4 +18,14 @@ export async function inUseCase<T>(
       span.end();
     }
   });
+}
+
+/** Runs one use case inside a span tagged with its inputs (never secrets or message bodies). */
+export async function inUseCase<T>(
+  service: string,
+  name: string,
+  attributes: Attributes,
+  run: () => Promise<T>,
+): Promise<T> {
+  return inSpan(service, name, { attributes, kind: SpanKind.INTERNAL }, run);
 }

@@ -34,13 +34,14 @@ const workflows = createWorkflowClient(sidecar);
 const sagaOutcomes = domainCounter('soulchat_saga_outcomes_total', 'How registration sagas ended', ['outcome']);
 const metrics = [sagaOutcomes, ...outboxMetrics(db)];
 const app = buildApp({ config, log, db, dapr, keys, verifier, workflows, metrics });
+const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });
+let worker: Awaited<ReturnType<typeof superviseWorkflowRuntime>> | undefined;
 // Listen first: the sidecar reports healthy only once the app answers, and the worker waits for it.
-await serve(app, [() => worker.stop(), () => workflows.stop(), () => relay.stop()]);
+await serve(app, [async () => worker?.stop(), () => workflows.stop(), () => relay.stop()]);
 // The workflow worker gives up for good if its first connection fails: wait for the sidecar.
-const worker = await superviseWorkflowRuntime({
+worker = await superviseWorkflowRuntime({
   dapr,
   log,
   create: () =>
     createWorkflowRuntime({ db, dapr, log, service, outcome: (outcome) => sagaOutcomes.inc({ outcome }) }, sidecar),
 });
-const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log });

@@ -81,7 +81,3 @@ export async function markAttemptFailed(
     .where('id', '=', id)
     .execute();
 }
-
-export async function deliveriesOf(db: Db, userId: string): Promise<DeliveryRow[]> {
-  return db.selectFrom('deliveries').selectAll().where('user_id', '=', userId).orderBy('id').execute();
-}

@@ -45,14 +45,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
   const { db, dapr, log } = options;
   let stopped = false;
   let wake: (() => void) | undefined;
+  // A nudge during a pass is remembered, so the next pass starts without waiting out pollMs.
+  let nudged = false;
 
   async function send(d: DeliveryRow): Promise<void> {
     const attempts = d.attempts + 1;
     const { name, request } = bindingRequest(d);
+    let sent = false;
     try {
       await dapr.invokeBinding(name, request);
-      await markSent(db, d.id, attempts);
-      options.onSent?.(d.channel, 'sent');
+      sent = true;
     } catch (err) {
       const message = (err as Error).message;
       const retryAt =
@@ -60,6 +62,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
       await markAttemptFailed(db, d.id, attempts, message, retryAt);
       options.onSent?.(d.channel, retryAt ? 'retry' : 'failed');
       log.warn({ deliveryId: d.id, channel: d.channel, attempts, retryAt, err: message }, 'send failed');
+    }
+    // Outside the try: a failure to record a send that went out must not send it again.
+    if (sent) {
+      await markSent(db, d.id, attempts);
+      options.onSent?.(d.channel, 'sent');
     }
   }
 
@@ -75,7 +82,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
         log.warn({ err }, 'delivery pass failed');
         return 0;
       });
-      if (sent === batch) continue;
+      if (sent === batch || nudged) {
+        nudged = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, options.pollMs).unref();
@@ -84,7 +94,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
   })();
 
   return {
-    nudge: () => wake?.(),
+    nudge: () => {
+      nudged = true;
+      wake?.();
+    },
     async stop(): Promise<void> {
       stopped = true;
       wake?.();

@@ -1,5 +1,3 @@
-import type { Kind } from './preferences.ts';
-
 /** What one notification says, for the app, an email and a text message. */
 export interface Rendered {
   title: string;
@@ -67,5 +65,3 @@ export function render(input: TemplateInput): Rendered {
     smsText: sms.length > smsChars ? `${sms.slice(0, smsChars - 1)}…` : sms,
   };
 }
-
-export const kindOf = (input: TemplateInput): Kind => input.kind;

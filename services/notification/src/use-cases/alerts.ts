@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@soulchat/platform';
+import { AppError, DaprError } from '@soulchat/platform';
 import { userIdsPage } from '../db/contacts.repository.ts';
 import type { NotificationDeps } from './deps.ts';
 import { conversation } from './events.ts';
@@ -24,7 +24,11 @@ export async function broadcastAlert(
   const alertId = randomUUID();
   let recipients = 0;
   if (audience.kind === 'group') {
-    const group = await conversation(deps, audience.groupId).catch(() => undefined);
+    // Only chat's 404 means "no such group"; a timeout or an open breaker stays a failure.
+    const group = await conversation(deps, audience.groupId).catch((err: unknown) => {
+      if (err instanceof DaprError && err.status === 404) return undefined;
+      throw err;
+    });
     if (group?.kind !== 'group') throw new AppError('NOT_FOUND', 'group not found');
     await notifyOnce(deps, `alert:${alertId}`, alertDrafts(alertId, group.memberIds, text));
     return { alertId, recipients: group.memberIds.length };

@@ -27,6 +27,7 @@ export const createPendingUser =
       const again = await findByRegistration(db, input.registrationId);
       if (again) return { userId: again.id };
       const nowTaken = await findTaken(db, input.username, emailNormalized);
+      outcome?.('rejected');
       return { taken: nowTaken.length > 0 ? nowTaken : ['username'] };
     }
   };
