@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
@@ -91,7 +91,11 @@ export function renderConfig(topology: Topology, runDir: string, otlpGrpcEndpoin
   const file = path.join(runDir, 'dapr-config.yaml');
   const source = readFileSync(path.join(repoRoot, topology.daprConfig), 'utf8');
   const text = fillTemplate(source, templateVars(topology, runDir));
-  writeFileSync(file, otlpGrpcEndpoint ? withTraceExport(text, otlpGrpcEndpoint) : text);
+  // Atomically: Tilt starts pieces in parallel, each renders this file, and another piece may be
+  // reading it at that moment (a half-written file parsed as empty).
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, otlpGrpcEndpoint ? withTraceExport(text, otlpGrpcEndpoint) : text);
+  renameSync(temp, file);
   return file;
 }
 

@@ -13,6 +13,8 @@ import { optionArgs, tiltOptions } from './options.ts';
 interface Readiness {
   http?: { port: number; path: string };
   tcp?: number;
+  /** Ready once this file exists (a piece's `up` marker, tools/tilt/piece.ts). */
+  file?: string;
 }
 
 export interface TiltResource {
@@ -51,7 +53,9 @@ if (profile.needs.includes('local-sinks')) {
   add({ name: 'sms-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.smsSink.port } });
 }
 // Sentry first: placement, scheduler and the sidecars take their mTLS certificates from it.
-const sentryReadiness = { http: { port: infra.sentry.healthzPort, path: '/healthz' } };
+// Not its healthz: on a fresh run dir the piece restarts Sentry once after it wrote its
+// credentials (tools/stack/sentry.ts), and a sidecar started in that gap would die.
+const sentryReadiness = { file: path.join(options.runDir, 'pieces', 'sentry', 'up') };
 add({ name: 'sentry', after: ['setup'], labels: ['dapr'], readiness: sentryReadiness });
 const control = ['placement', 'scheduler'] as const;
 for (const name of control) {
