@@ -101,10 +101,15 @@ export async function createGroup(
 }
 
 async function requireGroupRole(deps: ChatDeps, id: string, userId: string): Promise<MemberRole> {
+  return (await requireGroup(deps, id, userId)).role;
+}
+
+/** The caller's role in a group and the group's name (membership events name the group). */
+async function requireGroup(deps: ChatDeps, id: string, userId: string): Promise<{ role: MemberRole; name: string }> {
   const member = await requireMember(deps.db, id, userId);
   const conversation = await findConversation(deps.db, id);
   if (conversation?.kind !== 'group') throw new AppError('BAD_REQUEST', 'this is not a group');
-  return member.role;
+  return { role: member.role, name: conversation.name ?? '' };
 }
 
 export async function editGroup(
@@ -119,7 +124,7 @@ export async function editGroup(
 }
 
 export async function addGroupMember(deps: ChatDeps, id: string, actorId: string, userId: string, role: MemberRole) {
-  const actorRole = await requireGroupRole(deps, id, actorId);
+  const { role: actorRole, name: groupName } = await requireGroup(deps, id, actorId);
   const target = await findMember(deps.db, id, userId);
   if (target) return describeConversation(deps, id, actorId);
   if (role === 'owner' || !canManage(actorRole, undefined, role))
@@ -127,7 +132,6 @@ export async function addGroupMember(deps: ChatDeps, id: string, actorId: string
   if ((await countMembers(deps.db, id)) >= deps.config.GROUP_MEMBER_LIMIT) {
     throw new AppError('CONFLICT', `the group is full (${deps.config.GROUP_MEMBER_LIMIT} members)`);
   }
-  const groupName = (await findConversation(deps.db, id))?.name ?? '';
   await deps.db.transaction().execute(async (trx) => {
     await addMember(trx, id, userId, role);
     await recordMembersChanged(trx, { conversationId: id, groupName, actorId, addedIds: [userId] });
@@ -138,12 +142,11 @@ export async function addGroupMember(deps: ChatDeps, id: string, actorId: string
 
 /** Removes a member (or lets a member leave). An owner must hand the group over first. */
 export async function removeGroupMember(deps: ChatDeps, id: string, actorId: string, userId: string): Promise<void> {
-  const actorRole = await requireGroupRole(deps, id, actorId);
+  const { role: actorRole, name: groupName } = await requireGroup(deps, id, actorId);
   const target = await findMember(deps.db, id, userId);
   if (!target) return;
   if (target.role === 'owner') throw new AppError('CONFLICT', 'the owner must transfer ownership before leaving');
   if (actorId !== userId && !canManage(actorRole, target.role)) throw forbidden('you cannot remove that member');
-  const groupName = (await findConversation(deps.db, id))?.name ?? '';
   await deps.db.transaction().execute(async (trx) => {
     await removeMember(trx, id, userId);
     await recordMembersChanged(trx, { conversationId: id, groupName, actorId, removedIds: [userId] });
