@@ -36,6 +36,13 @@ export interface InvokeOptions {
   timeoutMs?: number;
 }
 
+/** One event of a bulk publish; `json` is the event already serialised (stored that way). */
+export interface BulkEntry {
+  entryId: string;
+  json: string;
+  metadata: Record<string, string>;
+}
+
 export interface InvokeResult {
   status: number;
   body: unknown;
@@ -123,6 +130,35 @@ export function createDaprClient(options: DaprClientOptions) {
         await expectOk(res, `publish ${topic}`);
       });
     },
+    /**
+     * Publishes several events to one topic in one call (Dapr's bulk publish, one producer send
+     * to the broker). Returns the entry ids that failed; none when all went out.
+     */
+    async publishBulk(pubsub: string, topic: string, entries: BulkEntry[]): Promise<string[]> {
+      return inClientSpan(`publish bulk ${topic}`, { 'messaging.destination.name': topic }, async () => {
+        // The events are stored as JSON text: spliced in as they are, not parsed and re-serialised.
+        const body = `[${entries
+          .map(
+            (e) =>
+              `{"entryId":${JSON.stringify(e.entryId)},"event":${e.json},"contentType":"application/json",` +
+              `"metadata":${JSON.stringify(e.metadata)}}`,
+          )
+          .join(',')}]`;
+        const res = await call(`/v1.0-alpha1/publish/bulk/${pubsub}/${encodeURIComponent(topic)}`, {
+          method: 'POST',
+          body,
+        });
+        if (res.ok) {
+          await res.arrayBuffer();
+          return [];
+        }
+        const failed = (await readBody(res)) as { failedEntries?: Array<{ entryId: string }> } | undefined;
+        if (!failed?.failedEntries?.length)
+          throw new DaprError(`bulk publish ${topic} failed with ${res.status}`, res.status, failed);
+        return failed.failedEntries.map((f) => f.entryId);
+      });
+    },
+
     /** Invokes an output binding (email, SMS, ...); a failure after the resiliency policy throws. */
     async invokeBinding(
       name: string,

@@ -4,6 +4,7 @@ export { type AuthenticatedUser, type AuthState, createTokenVerifier, type Token
 export { components } from './components.ts';
 export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from './config.ts';
 export {
+  type BulkEntry,
   createDaprClient,
   type DaprClient,
   DaprError,
@@ -31,7 +32,7 @@ export {
   startInboxPruner,
 } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { createHttpMetrics, domainCounter, domainGauge, type Metric } from './metrics.ts';
+export { createHttpMetrics, domainCounter, domainGauge, domainHistogram, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
 export {
   daprSubscribeRoute,
@@ -44,6 +45,7 @@ export {
 } from './openapi.ts';
 export {
   enqueueEvent,
+  enqueueEvents,
   type OutboxDb,
   type OutboxRelay,
   type OutboxTable,

@@ -1,10 +1,10 @@
-import type { Generated, Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Metric } from 'prom-client';
 import type { DaprClient } from './dapr.ts';
 import type { Logger } from './logger.ts';
 import { domainGauge } from './metrics.ts';
-import { traceHeaders, withTraceParent } from './telemetry.ts';
+import { traceHeaders } from './telemetry.ts';
 
 /** The outbox table each publishing service creates in its own database (see its migrations). */
 export interface OutboxTable {
@@ -29,29 +29,42 @@ export interface OutgoingEvent {
   topic: string;
   partitionKey: string;
   payload: unknown;
+  /** The trace the event belongs to, when not the one active while it is recorded (a batch). */
+  traceParent?: string | null;
 }
 
 /**
- * Records an event in the same transaction as the change it describes, so the two commit or
- * fail together; the relay publishes it afterwards (at least once, consumers dedupe by id).
+ * Records events in the same transaction as the change they describe, so they commit or fail
+ * together; the relay publishes them afterwards (at least once, consumers dedupe by id).
  */
-export async function enqueueEvent<DB extends OutboxDb>(
+export async function enqueueEvents<DB extends OutboxDb>(
   trx: Transaction<DB> | Kysely<DB>,
-  event: OutgoingEvent,
+  events: OutgoingEvent[],
 ): Promise<void> {
+  if (events.length === 0) return;
+  const traceParent = traceHeaders().traceparent ?? null;
   // A service's database type includes the outbox table; Kysely's types cannot see that through
   // the generic, so the narrowing is done here, once.
   await (trx as unknown as Kysely<OutboxDb>)
     .insertInto('outbox')
-    .values({
-      event_id: event.eventId,
-      topic: event.topic,
-      partition_key: event.partitionKey,
-      payload: JSON.stringify(event.payload),
-      published_at: null,
-      trace_parent: traceHeaders().traceparent ?? null,
-    })
+    .values(
+      events.map((event) => ({
+        event_id: event.eventId,
+        topic: event.topic,
+        partition_key: event.partitionKey,
+        payload: JSON.stringify(event.payload),
+        published_at: null,
+        trace_parent: event.traceParent === undefined ? traceParent : event.traceParent,
+      })),
+    )
     .execute();
+}
+
+export async function enqueueEvent<DB extends OutboxDb>(
+  trx: Transaction<DB> | Kysely<DB>,
+  event: OutgoingEvent,
+): Promise<void> {
+  await enqueueEvents(trx, [event]);
 }
 
 export interface OutboxRelayOptions<DB extends OutboxDb> {
@@ -59,65 +72,153 @@ export interface OutboxRelayOptions<DB extends OutboxDb> {
   dapr: DaprClient;
   pubsub: string;
   log: Logger;
+  /** How often to look for events nobody nudged about (another replica's, or a failed publish). */
   intervalMs?: number;
   batchSize?: number;
+  /** Published rows are kept this long (to look into), then deleted in small batches. */
+  keepPublishedMs?: number;
+  /** Told of each published event: when it was recorded and how long the publish call took. */
+  onPublished?: (event: { topic: string; recordedAt: Date }, publishSeconds: number) => void;
+}
+
+type PendingRow = Pick<
+  Selectable<OutboxTable>,
+  'id' | 'event_id' | 'topic' | 'partition_key' | 'payload' | 'created_at' | 'trace_parent'
+>;
+
+/** Rows by topic, each list in id order: one bulk publish per topic keeps each key's order. */
+function byTopic(rows: PendingRow[]): Map<string, PendingRow[]> {
+  const groups = new Map<string, PendingRow[]>();
+  for (const row of rows) groups.set(row.topic, [...(groups.get(row.topic) ?? []), row]);
+  return groups;
+}
+
+/** The rows up to (not including) the first failed one: later rows of its key must not overtake it. */
+function beforeFirstFailure(rows: PendingRow[], failedIds: string[]): PendingRow[] {
+  if (failedIds.length === 0) return rows;
+  const failed = new Set(failedIds);
+  const first = rows.findIndex((row) => failed.has(String(row.id)));
+  return rows.slice(0, first < 0 ? rows.length : first);
 }
 
 /**
- * Publishes pending outbox rows in id order. Rows are claimed with SKIP LOCKED so several
- * replicas can relay at once without publishing the same row concurrently.
+ * Publishes pending outbox rows in id order, a batch per pass: each topic's rows in one bulk
+ * publish, then one statement marks them sent. The claim is a locking read without SKIP LOCKED
+ * at READ COMMITTED: a second replica's pass waits for this one instead of overtaking it (each
+ * key stays in order), and writers inserting new rows never wait (no gap locks).
  */
 export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOptions<DB>) {
   const { dapr, pubsub, log } = options;
   const db = options.db as unknown as Kysely<OutboxDb>;
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? 500;
+  const keepPublishedMs = options.keepPublishedMs ?? 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  let again = false;
   let stopped = false;
+  let prunedAt = 0;
 
-  async function relayBatch(): Promise<number> {
-    return db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .selectAll()
-        .where('published_at', 'is', null)
-        .orderBy('id')
-        .limit(batchSize)
-        .forUpdate()
-        .modifyEnd(sql`skip locked`)
-        .execute();
-      let published = 0;
-      for (const row of rows) {
-        try {
-          // Published inside the recording transaction's trace: Dapr writes it into the CloudEvent.
-          await withTraceParent(row.trace_parent, () =>
-            dapr.publish(pubsub, row.topic, JSON.parse(row.payload) as unknown, { partitionKey: row.partition_key }),
-          );
-        } catch (err) {
-          await trx.updateTable('outbox').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
-          log.warn({ err, eventId: row.event_id, topic: row.topic }, 'outbox publish failed; will retry');
-          // Stop at the first failure so later events of the same key do not overtake it.
-          break;
-        }
-        await trx.updateTable('outbox').set({ published_at: new Date() }).where('id', '=', row.id).execute();
-        published++;
-      }
-      return published;
-    });
+  async function publishTopic(topic: string, rows: PendingRow[]): Promise<PendingRow[]> {
+    const started = performance.now();
+    const entries = rows.map((row) => ({
+      entryId: String(row.id),
+      json: row.payload,
+      // Each event keeps the trace of the transaction that recorded it (Dapr writes it into the CloudEvent).
+      metadata: {
+        partitionKey: row.partition_key,
+        ...(row.trace_parent ? { 'cloudevent.traceparent': row.trace_parent } : {}),
+      },
+    }));
+    let sent: PendingRow[];
+    try {
+      sent = beforeFirstFailure(rows, await dapr.publishBulk(pubsub, topic, entries));
+    } catch (err) {
+      log.warn({ err, topic, events: rows.length }, 'outbox publish failed; will retry');
+      sent = [];
+    }
+    const seconds = (performance.now() - started) / 1000;
+    for (const row of sent) options.onPublished?.({ topic, recordedAt: new Date(row.created_at) }, seconds);
+    return sent;
   }
 
-  /** Runs one pass now (also used by tests and after a write that wants low latency). */
+  async function relayBatch(): Promise<number> {
+    return db
+      .transaction()
+      .setIsolationLevel('read committed')
+      .execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('outbox')
+          .select(['id', 'event_id', 'topic', 'partition_key', 'payload', 'created_at', 'trace_parent'])
+          .where('published_at', 'is', null)
+          .orderBy('id')
+          .limit(batchSize)
+          .forUpdate()
+          .execute();
+        const groups = [...byTopic(rows)];
+        const sent = (await Promise.all(groups.map(([topic, list]) => publishTopic(topic, list)))).flat();
+        const unsent = rows.filter((row) => !sent.includes(row));
+        if (sent.length > 0)
+          await trx
+            .updateTable('outbox')
+            .set({ published_at: new Date() })
+            .where(
+              'id',
+              'in',
+              sent.map((row) => row.id),
+            )
+            .execute();
+        if (unsent.length > 0)
+          await trx
+            .updateTable('outbox')
+            .set({ attempts: sql`attempts + 1` })
+            .where(
+              'id',
+              'in',
+              unsent.map((row) => row.id),
+            )
+            .execute();
+        return sent.length;
+      });
+  }
+
+  /** Runs passes until the backlog is gone; a nudge during a pass asks for one more after it. */
+  async function drain(): Promise<number> {
+    let total = 0;
+    do {
+      again = false;
+      const count = await relayBatch();
+      total += count;
+      if (count === batchSize) again = true;
+    } while (again && !stopped);
+    return total;
+  }
+
+  /** Publishes now (after a write that wants low latency; also used by tests). */
   async function flush(): Promise<number> {
-    if (!running) running = relayBatch().finally(() => (running = undefined));
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain().finally(() => (running = undefined));
     return running;
+  }
+
+  async function pruneIfDue(): Promise<void> {
+    if (Date.now() - prunedAt < 60_000) return;
+    prunedAt = Date.now();
+    await db
+      .deleteFrom('outbox')
+      .where('published_at', '<', new Date(Date.now() - keepPublishedMs))
+      .limit(5000)
+      .execute();
   }
 
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(async () => {
       try {
-        const count = await flush();
-        if (count === batchSize) return void setImmediate(schedule);
+        await flush();
+        await pruneIfDue();
       } catch (err) {
         log.warn({ err }, 'outbox relay pass failed');
       }

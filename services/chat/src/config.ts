@@ -25,6 +25,11 @@ const schema = baseConfigSchema.extend({
   WS_FRAMES_PER_10S: z.coerce.number().int().min(1).default(100),
   MESSAGE_MAX_CHARS: z.coerce.number().int().min(1).default(4000),
   EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** Send batches stored at once, and the most sends in one (one transaction each). */
+  SEND_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** How long a block check is reused for direct messages (a new block applies within it). */
+  BLOCK_CACHE_MS: z.coerce.number().int().min(0).default(5000),
   GROUP_MEMBER_LIMIT: z.coerce.number().int().min(2).default(500),
 });
 

@@ -19,6 +19,8 @@ import { fanoutSubscriptions } from './events/fanout.ts';
 import { createPresence } from './events/presence.ts';
 import { userDeletedSubscription } from './events/user-deleted.ts';
 import { createChatMetrics } from './metrics.ts';
+import { createBlockCache } from './use-cases/blocks.ts';
+import { createSender } from './use-cases/send.ts';
 import { handleFrame } from './ws/handlers.ts';
 import { Hub } from './ws/hub.ts';
 import { attachSocketServer } from './ws/server.ts';
@@ -32,11 +34,29 @@ const base = await startService<Database>(config, {
 });
 const { log, db, dapr } = base;
 const verifier = base.verifier();
-const relay = startOutboxRelay({ db, dapr, pubsub: components.pubsub, log, intervalMs: 100 });
-const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
 const hub = new Hub();
 const metrics = createChatMetrics(hub);
-const deps = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored };
+const relay = startOutboxRelay({
+  db,
+  dapr,
+  pubsub: components.pubsub,
+  log,
+  // Every local write nudges the relay; the poll only finds what another instance left behind.
+  intervalMs: 1000,
+  onPublished: (event, publishSeconds) => {
+    if (event.topic !== topics.messageCreated) return;
+    metrics.stage('publish', publishSeconds);
+    metrics.stage('relayed', (Date.now() - event.recordedAt.getTime()) / 1000);
+  },
+});
+const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
+const core = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage };
+const blocks = createBlockCache(dapr, { ttlMs: config.BLOCK_CACHE_MS, maxPairs: 100_000 });
+const sends = createSender(
+  { ...core, blocks },
+  { concurrency: config.SEND_BATCH_CONCURRENCY, maxBatch: config.SEND_BATCH_MAX },
+);
+const deps = { ...core, blocks, sends };
 const presence = createPresence(dapr, log, config.INSTANCE_NAME);
 const publishSignal = async (s: {
   conversationId: string;
@@ -55,7 +75,7 @@ const app = buildApp({
   ...deps,
   verifier,
   presence,
-  subscriptions: [...fanoutSubscriptions(hub, log), userDeletedSubscription(db, log)],
+  subscriptions: [...fanoutSubscriptions(hub, log, metrics.stage), userDeletedSubscription(db, log)],
   metrics: [...metrics.all, ...outboxMetrics(db)],
 });
 const server = await listen(app, config.PORT);

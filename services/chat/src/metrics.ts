@@ -1,5 +1,7 @@
-import { domainCounter, domainGauge } from '@soulchat/platform';
+import { domainCounter, domainGauge, domainHistogram } from '@soulchat/platform';
 import type { Hub } from './ws/hub.ts';
+
+export type MessageStage = 'stored' | 'acked' | 'relayed' | 'publish' | 'consumed' | 'delivered';
 
 /** Chat's own figures at /metrics (the dashboards and alerts name them). */
 export function createChatMetrics(hub: Hub) {
@@ -14,9 +16,17 @@ export function createChatMetrics(hub: Hub) {
       this.set(hub.size);
     },
   });
+  const stages = domainHistogram(
+    'soulchat_message_stage_seconds',
+    'Where a message spends its time: stored (frame in to commit), acked (frame in to ack), ' +
+      'relayed (stored to published), publish (the Dapr publish call), consumed (stored to this ' +
+      "instance's event handler), delivered (stored to written to this instance's sockets)",
+    ['stage'],
+  );
   hub.onDelivered = (count) => delivered.inc(count);
   return {
     messageStored: (kind: string) => sent.inc({ kind }),
-    all: [sent, delivered, connections],
+    stage: (stage: MessageStage, seconds: number) => stages.observe({ stage }, seconds),
+    all: [sent, delivered, connections, stages],
   };
 }

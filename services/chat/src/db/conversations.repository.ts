@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ConversationKind, ConversationRow, Database, MemberRole, MemberRow } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -48,6 +48,49 @@ export async function nextSeq(trx: Transaction<Database>, id: string): Promise<n
     .execute();
   const row = await trx.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirstOrThrow();
   return Number(row.last_seq);
+}
+
+/**
+ * Reserves `n` sequence numbers in each conversation and returns where each now ends. The
+ * UPDATE locks the rows (in primary-key order, so two batches cannot deadlock each other) until
+ * the transaction ends: concurrent batches get consecutive ranges with no gaps and no repeats.
+ */
+export async function reserveSeqs(
+  trx: Transaction<Database>,
+  counts: Map<string, number>,
+): Promise<Map<string, number>> {
+  const ids = [...counts.keys()];
+  const cases = sql.join(
+    [...counts].map(([id, n]) => sql`when ${id} then ${n}`),
+    sql` `,
+  );
+  await sql`update conversations set last_seq = last_seq + case id ${cases} end where id in (${sql.join(ids)})`.execute(
+    trx,
+  );
+  const rows = await trx.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
+}
+
+/** Each conversation's kind and member ids (one query for a batch of sends). */
+export async function conversationsWithMembers(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { kind: ConversationKind; memberIds: string[] }>> {
+  const out = new Map<string, { kind: ConversationKind; memberIds: string[] }>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('conversations')
+    .leftJoin('members', 'members.conversation_id', 'conversations.id')
+    .select(['conversations.id', 'conversations.kind', 'members.user_id'])
+    .where('conversations.id', 'in', ids)
+    .orderBy('members.joined_at')
+    .execute();
+  for (const row of rows) {
+    const entry = out.get(row.id) ?? { kind: row.kind, memberIds: [] };
+    if (row.user_id) entry.memberIds.push(row.user_id);
+    out.set(row.id, entry);
+  }
+  return out;
 }
 
 export async function updateGroup(db: Db, id: string, changes: { name?: string; description?: string }): Promise<void> {

@@ -12,6 +12,33 @@ export async function findByClientId(db: Db, senderId: string, clientMsgId: stri
     .executeTakeFirst();
 }
 
+/** Stored messages for any of these (sender, client message id) pairs, keyed by clientKey. */
+export async function findByClientIds(
+  db: Db,
+  keys: Array<{ senderId: string; clientMsgId: string }>,
+): Promise<Map<string, MessageRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where((eb) =>
+      eb(
+        eb.refTuple('sender_id', 'client_msg_id'),
+        'in',
+        keys.map((k) => eb.tuple(k.senderId, k.clientMsgId)),
+      ),
+    )
+    .execute();
+  return new Map(rows.map((row) => [clientKey(row.sender_id, row.client_msg_id), row]));
+}
+
+export const clientKey = (senderId: string, clientMsgId: string) => `${senderId}/${clientMsgId}`;
+
+/** Stores new messages in one statement (a batch of sends). */
+export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('messages').values(rows).execute();
+}
+
 export async function insertMessage(
   db: Db,
   m: {

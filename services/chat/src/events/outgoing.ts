@@ -8,18 +8,20 @@ import {
   newEnvelope,
   topics,
 } from '@soulchat/contracts';
-import { appIds, enqueueEvent } from '@soulchat/platform';
+import { appIds, enqueueEvent, enqueueEvents, type OutgoingEvent } from '@soulchat/platform';
 import type { Transaction } from 'kysely';
 import type { ConversationKind, Database, MessageRow } from '../db/schema.ts';
 
-/** Records message.created with the message, in the transaction that stores it. */
-export async function recordMessageCreated(
-  trx: Transaction<Database>,
-  row: MessageRow,
-  memberIds: string[],
-  conversationKind: ConversationKind,
-  mentionIds: string[] = [],
-): Promise<void> {
+export interface CreatedMessage {
+  row: MessageRow;
+  memberIds: string[];
+  conversationKind: ConversationKind;
+  mentionIds: string[];
+  /** The trace of the send that stored it (several sends share one transaction). */
+  traceParent: string | null;
+}
+
+function messageCreated({ row, memberIds, conversationKind, mentionIds, traceParent }: CreatedMessage): OutgoingEvent {
   const eventId = `message.created:${row.id}`;
   const event = create(MessageCreatedSchema, {
     envelope: newEnvelope(topics.messageCreated, appIds.chat, eventId),
@@ -36,12 +38,18 @@ export async function recordMessageCreated(
     clientMsgId: row.client_msg_id,
     mentionIds,
   });
-  await enqueueEvent(trx, {
+  return {
     eventId,
     topic: topics.messageCreated,
     partitionKey: row.conversation_id,
     payload: encode(MessageCreatedSchema, event),
-  });
+    traceParent,
+  };
+}
+
+/** Records message.created for each message, in the transaction that stores them. */
+export async function recordMessagesCreated(trx: Transaction<Database>, messages: CreatedMessage[]): Promise<void> {
+  await enqueueEvents(trx, messages.map(messageCreated));
 }
 
 export async function recordMessageUpdated(

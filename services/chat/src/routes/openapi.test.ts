@@ -7,6 +7,8 @@ import type { Database } from '../db/schema.ts';
 import { fanoutSubscriptions } from '../events/fanout.ts';
 import { createPresence } from '../events/presence.ts';
 import { userDeletedSubscription } from '../events/user-deleted.ts';
+import { createBlockCache } from '../use-cases/blocks.ts';
+import { createSender } from '../use-cases/send.ts';
 import { Hub } from '../ws/hub.ts';
 import { chatOpenApi } from './openapi.ts';
 
@@ -24,12 +26,12 @@ test('the OpenAPI document lists exactly the routes the app serves', async () =>
   const log = createLogger('chat', 'silent');
   const db = createDatabase<Database>({ url: config.DATABASE_URL });
   const dapr = createDaprClient({ httpPort: 9 });
+  const core = { config, log, db, dapr, nudgeRelay: () => undefined };
+  const blocks = createBlockCache(dapr, { ttlMs: 0, maxPairs: 1 });
   const app = buildApp({
-    config,
-    log,
-    db,
-    dapr,
-    nudgeRelay: () => undefined,
+    ...core,
+    blocks,
+    sends: createSender({ ...core, blocks }, { concurrency: 1, maxBatch: 1 }),
     verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [] }) }),
     presence: createPresence(dapr, log, 'chat'),
     subscriptions: [...fanoutSubscriptions(new Hub(), log), userDeletedSubscription(db, log)],

@@ -2,6 +2,9 @@ import type { DaprClient, Logger } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import type { MessageStage } from '../metrics.ts';
+import type { BlockCache } from './blocks.ts';
+import type { Sender } from './send.ts';
 
 export interface ChatDeps {
   db: Kysely<Database>;
@@ -12,4 +15,10 @@ export interface ChatDeps {
   nudgeRelay: () => void;
   /** Counts a newly stored message (not a resend). */
   messageStored?: (kind: string) => void;
+  /** Stores sends, batched (createSender). */
+  sends: Sender;
+  /** Whether two users blocked each other, cached briefly (direct messages ask on every send). */
+  blocks: BlockCache;
+  /** Records how long a message spent in one stage of its path (the stage histogram). */
+  stage?: (stage: MessageStage, seconds: number) => void;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, conflict, forbidden } from '@soulchat/platform';
-import { findConversation, listMembers, nextSeq } from '../db/conversations.repository.ts';
-import { findByClientId, findMessage, insertMessage } from '../db/messages.repository.ts';
-import type { MessageRow } from '../db/schema.ts';
+import { AppError, conflict, forbidden, notFound, traceHeaders } from '@soulchat/platform';
+import { conversationsWithMembers, reserveSeqs } from '../db/conversations.repository.ts';
+import { clientKey, findByClientIds, insertMessages } from '../db/messages.repository.ts';
+import type { ConversationKind, MessageRow } from '../db/schema.ts';
 import { contentProblem, toView } from '../domain/message.ts';
 import type { MessageView, SendFrame } from '../domain/protocol.ts';
-import { recordMessageCreated } from '../events/outgoing.ts';
-import { eitherBlocked, requireMember } from './access.ts';
+import { assignSeqs, seqCounts, takeBatch } from '../domain/send-batch.ts';
+import { type CreatedMessage, recordMessagesCreated } from '../events/outgoing.ts';
 import type { ChatDeps } from './deps.ts';
 
 export type SendInput = Omit<SendFrame, 'v' | 'type'>;
@@ -17,7 +17,33 @@ export interface SendResult {
   duplicate: boolean;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: string }).code === 'ER_DUP_ENTRY';
+interface PendingSend {
+  senderId: string;
+  input: SendInput;
+  conversationId: string;
+  traceParent: string | null;
+  resolve: (result: SendResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A send that passed every check, with what its event needs. */
+interface AcceptedSend {
+  send: PendingSend;
+  kind: ConversationKind;
+  memberIds: string[];
+  mentionIds: string[];
+}
+
+export interface SenderOptions {
+  /** Batches stored at once (each one transaction); more sends wait and join the next batch. */
+  concurrency: number;
+  /** Most sends in one batch. */
+  maxBatch: number;
+}
+
+const mysqlCode = (err: unknown) => (err as { code?: string }).code;
+/** Another batch won a race (the same client id from another instance, or a deadlock): retry. */
+const isRetryable = (err: unknown) => ['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK'].includes(mysqlCode(err) ?? '');
 
 function sameSend(existing: MessageRow, input: SendInput): SendResult {
   if (existing.conversation_id !== input.conversationId) {
@@ -34,52 +60,176 @@ function mentionedMembers(mentions: string[], members: string[], senderId: strin
   return unique;
 }
 
-/**
- * Stores a message exactly once per (sender, client message id), with the conversation's next
- * sequence number, and records message.created in the same transaction (the outbox).
- */
-export async function sendMessage(deps: ChatDeps, senderId: string, input: SendInput): Promise<SendResult> {
-  const { db, config } = deps;
-  const earlier = await findByClientId(db, senderId, input.clientMsgId);
-  if (earlier) return sameSend(earlier, input);
-  const problem = contentProblem(input.kind, input.content, input.attachment, config.MESSAGE_MAX_CHARS);
-  if (problem) throw new AppError('VALIDATION_FAILED', problem);
-  await requireMember(db, input.conversationId, senderId);
-  const conversation = await findConversation(db, input.conversationId);
-  const members = (await listMembers(db, input.conversationId)).map((m) => m.user_id);
-  const mentionIds = mentionedMembers(input.mentions ?? [], members, senderId);
-  if (conversation?.kind === 'direct') {
-    const other = members.find((m) => m !== senderId) ?? senderId;
-    if (await eitherBlocked(deps.dapr, senderId, other)) throw forbidden('messages between these users are blocked');
-  }
-  const id = randomUUID();
+const settle = (send: PendingSend, work: () => SendResult) => {
   try {
-    await db.transaction().execute(async (trx) => {
-      const seq = await nextSeq(trx, input.conversationId);
-      await insertMessage(trx, {
-        id,
-        conversationId: input.conversationId,
-        seq,
-        senderId,
-        clientMsgId: input.clientMsgId,
-        kind: input.kind,
-        content: input.content,
-        attachment: input.attachment ? JSON.stringify(input.attachment) : null,
-      });
-      const row = await findMessage(trx, id);
-      if (!row) throw new Error('stored message vanished');
-      await recordMessageCreated(trx, row, members, conversation?.kind ?? 'group', mentionIds);
-    });
+    send.resolve(work());
   } catch (err) {
-    // A concurrent resend of the same client id won the race: answer with its message.
-    if (!isDuplicate(err)) throw err;
-    const winner = await findByClientId(db, senderId, input.clientMsgId);
-    if (!winner) throw err;
-    return sameSend(winner, input);
+    send.reject(err);
   }
-  deps.nudgeRelay();
-  deps.messageStored?.(input.kind);
-  const stored = await findMessage(db, id);
-  if (!stored) throw new Error('stored message vanished');
-  return { message: toView(stored), duplicate: false };
+};
+
+/**
+ * Stores sends exactly once per (sender, client message id), each with its conversation's next
+ * sequence number and its message.created event (the outbox), in one transaction per batch.
+ * Sends that arrive while batches are being stored wait and go together in the next one: a busy
+ * instance makes a handful of round trips per batch instead of per message.
+ */
+export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptions) {
+  const queue: PendingSend[] = [];
+  const busy = new Set<string>();
+  const inFlight = new Map<string, Promise<SendResult>>();
+  let running = 0;
+
+  /** Sends that passed the checks (membership, mentions, blocks); the others are answered. */
+  async function checked(sends: PendingSend[]): Promise<AcceptedSend[]> {
+    const conversations = await conversationsWithMembers(deps.db, [...new Set(sends.map((s) => s.conversationId))]);
+    const accepted: AcceptedSend[] = [];
+    for (const send of sends) {
+      try {
+        const conversation = conversations.get(send.conversationId);
+        if (!conversation) throw notFound('conversation');
+        if (!conversation.memberIds.includes(send.senderId))
+          throw forbidden('you are not a member of this conversation');
+        const mentionIds = mentionedMembers(send.input.mentions ?? [], conversation.memberIds, send.senderId);
+        accepted.push({ send, kind: conversation.kind, memberIds: conversation.memberIds, mentionIds });
+      } catch (err) {
+        send.reject(err);
+      }
+    }
+    const blocked = await Promise.all(accepted.map((a) => a.kind === 'direct' && blockedBetween(a)));
+    return accepted.filter((a, i) => {
+      if (blocked[i]) a.send.reject(forbidden('messages between these users are blocked'));
+      return !blocked[i];
+    });
+  }
+
+  function blockedBetween(a: AcceptedSend): Promise<boolean> {
+    const other = a.memberIds.find((m) => m !== a.send.senderId) ?? a.send.senderId;
+    return deps.blocks.blocked(a.send.senderId, other);
+  }
+
+  /** One transaction: reserve the numbers, store the messages, record their events. */
+  async function store(accepted: AcceptedSend[]): Promise<CreatedMessage[]> {
+    const conversationIds = accepted.map((a) => a.send.conversationId);
+    return deps.db.transaction().execute(async (trx) => {
+      const seqs = assignSeqs(conversationIds, await reserveSeqs(trx, seqCounts(conversationIds)));
+      const createdAt = new Date();
+      const created = accepted.map((a, i): CreatedMessage => {
+        const { input, senderId } = a.send;
+        const row: MessageRow = {
+          id: randomUUID(),
+          conversation_id: a.send.conversationId,
+          seq: seqs[i] ?? 0,
+          sender_id: senderId,
+          client_msg_id: input.clientMsgId,
+          kind: input.kind,
+          content: input.content,
+          attachment: input.attachment ? JSON.stringify(input.attachment) : null,
+          created_at: createdAt,
+          edited_at: null,
+          deleted_at: null,
+        };
+        return {
+          row,
+          memberIds: a.memberIds,
+          conversationKind: a.kind,
+          mentionIds: a.mentionIds,
+          traceParent: a.send.traceParent,
+        };
+      });
+      await insertMessages(
+        trx,
+        created.map((c) => c.row),
+      );
+      await recordMessagesCreated(trx, created);
+      return created;
+    });
+  }
+
+  /** Answers resends from what is stored, checks the rest, stores them; retried after a lost race. */
+  async function storeBatch(batch: PendingSend[], attempt = 1): Promise<void> {
+    const stored = await findByClientIds(
+      deps.db,
+      batch.map((s) => ({ senderId: s.senderId, clientMsgId: s.input.clientMsgId })),
+    );
+    const fresh: PendingSend[] = [];
+    for (const send of batch) {
+      const row = stored.get(clientKey(send.senderId, send.input.clientMsgId));
+      if (row) settle(send, () => sameSend(row, send.input));
+      else fresh.push(send);
+    }
+    const accepted = await checked(fresh);
+    if (accepted.length === 0) return;
+    let created: CreatedMessage[];
+    try {
+      created = await store(accepted);
+    } catch (err) {
+      if (attempt < 3 && isRetryable(err))
+        return storeBatch(
+          accepted.map((a) => a.send),
+          attempt + 1,
+        );
+      throw err;
+    }
+    for (const [i, c] of created.entries()) {
+      deps.messageStored?.(c.row.kind);
+      accepted[i]?.send.resolve({ message: toView(c.row), duplicate: false });
+    }
+    deps.nudgeRelay();
+  }
+
+  function pump(): void {
+    while (running < options.concurrency && queue.length > 0) {
+      const batch = takeBatch(queue, busy, options.maxBatch);
+      if (batch.length === 0) return;
+      running++;
+      for (const send of batch) busy.add(send.conversationId);
+      void storeBatch(batch)
+        .catch((err: unknown) => {
+          for (const send of batch) send.reject(err);
+        })
+        .finally(() => {
+          running--;
+          for (const send of batch) busy.delete(send.conversationId);
+          pump();
+        });
+    }
+  }
+
+  function enqueue(senderId: string, input: SendInput): Promise<SendResult> {
+    return new Promise<SendResult>((resolve, reject) => {
+      const traceParent = traceHeaders().traceparent ?? null;
+      queue.push({ senderId, input, conversationId: input.conversationId, traceParent, resolve, reject });
+      pump();
+    });
+  }
+
+  return {
+    /** Stores one send (or answers its resend); resolves once it is committed. */
+    async send(senderId: string, input: SendInput): Promise<SendResult> {
+      const problem = contentProblem(input.kind, input.content, input.attachment, deps.config.MESSAGE_MAX_CHARS);
+      if (problem) throw new AppError('VALIDATION_FAILED', problem);
+      // A resend while the first is still being stored waits for it instead of racing it.
+      const key = clientKey(senderId, input.clientMsgId);
+      const first = inFlight.get(key);
+      if (first) return first.then((result) => ({ ...sameSendOf(result, input), duplicate: true }));
+      const pending = enqueue(senderId, input);
+      inFlight.set(key, pending);
+      return pending.finally(() => inFlight.delete(key));
+    },
+  };
+}
+
+function sameSendOf(result: SendResult, input: SendInput): SendResult {
+  if (result.message.conversationId !== input.conversationId) {
+    throw conflict('that client message id was already used in another conversation');
+  }
+  return result;
+}
+
+export type Sender = ReturnType<typeof createSender>;
+
+/** Stores a message exactly once per (sender, client message id); see createSender. */
+export async function sendMessage(deps: ChatDeps, senderId: string, input: SendInput): Promise<SendResult> {
+  return deps.sends.send(senderId, input);
 }

@@ -61,8 +61,12 @@ export class ClientConnection {
   }
 
   send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** Sends a frame already serialised (one message to many devices is serialised once). */
+  sendText(text: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    const text = JSON.stringify(frame);
     if (this.ws.bufferedAmount + text.length > this.limits.sendBufferBytes) {
       this.ws.close(closeCodes.slowConsumer, 'send buffer full: reconnect and sync');
       return;
@@ -78,7 +82,7 @@ export class ClientConnection {
     return this.chain;
   }
 
-  async deliver(message: MessageView): Promise<void> {
+  async deliver(message: MessageView, text?: string): Promise<void> {
     await this.gate;
     return this.enqueue(async () => {
       const last = this.delivered.get(message.conversationId);
@@ -86,7 +90,7 @@ export class ClientConnection {
       if (last !== undefined && message.seq > last + 1) {
         for (const missed of await this.fetchRange(message.conversationId, last, message.seq - 1)) this.push(missed);
       }
-      this.push(message);
+      this.push(message, text);
     });
   }
 
@@ -101,10 +105,10 @@ export class ClientConnection {
     return this.delivered.get(conversationId);
   }
 
-  private push(message: MessageView): void {
+  private push(message: MessageView, text?: string): void {
     const last = this.delivered.get(message.conversationId);
     if (last !== undefined && message.seq <= last) return;
-    this.send({ v: 1, type: 'message', message });
+    this.sendText(text ?? JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame));
     this.delivered.set(message.conversationId, message.seq);
   }
 }

@@ -26,6 +26,7 @@ export interface FrameHandlerDeps extends ChatDeps {
 
 /** Handles one text frame from a client; failures become error frames, never a closed socket. */
 export async function handleFrame(deps: FrameHandlerDeps, conn: ClientConnection, text: string): Promise<void> {
+  const receivedAt = performance.now();
   if (!conn.allowFrame()) {
     conn.send({ v: 1, type: 'error', code: 'RATE_LIMITED', message: 'too many frames; slow down' });
     return;
@@ -42,7 +43,7 @@ export async function handleFrame(deps: FrameHandlerDeps, conn: ClientConnection
     if (frame.type === 'ping') await dispatch(deps, conn, frame);
     else
       await inUseCase(deps.config.SERVICE_NAME, `ws.${frame.type}`, frameAttributes(conn, frame), () =>
-        dispatch(deps, conn, frame),
+        dispatch(deps, conn, frame, receivedAt),
       );
   } catch (err) {
     const ref = frame.type === 'send' ? { ref: frame.clientMsgId } : {};
@@ -63,7 +64,12 @@ function frameAttributes(conn: ClientConnection, frame: ClientFrame): Record<str
   };
 }
 
-async function dispatch(deps: FrameHandlerDeps, conn: ClientConnection, frame: ClientFrame): Promise<void> {
+async function dispatch(
+  deps: FrameHandlerDeps,
+  conn: ClientConnection,
+  frame: ClientFrame,
+  receivedAt = performance.now(),
+): Promise<void> {
   switch (frame.type) {
     case 'ping':
       conn.send({ v: 1, type: 'pong' });
@@ -71,6 +77,8 @@ async function dispatch(deps: FrameHandlerDeps, conn: ClientConnection, frame: C
     case 'send': {
       const { v: _v, type: _t, ...input } = frame;
       const result = await sendMessage(deps, conn.userId, input);
+      const since = () => (performance.now() - receivedAt) / 1000;
+      deps.stage?.('stored', since());
       conn.send({
         v: 1,
         type: 'ack',
@@ -80,6 +88,7 @@ async function dispatch(deps: FrameHandlerDeps, conn: ClientConnection, frame: C
         seq: result.message.seq,
         duplicate: result.duplicate,
       });
+      deps.stage?.('acked', since());
       return;
     }
     case 'sync':

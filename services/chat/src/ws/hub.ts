@@ -33,14 +33,17 @@ export class Hub {
 
   async deliver(message: MessageView, memberIds: string[]): Promise<void> {
     const targets = memberIds.flatMap((id) => this.connectionsOf(id));
-    await Promise.all(targets.map((c) => c.deliver(message)));
+    if (targets.length === 0) return this.onDelivered(0);
+    const text = JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame);
+    await Promise.all(targets.map((c) => c.deliver(message, text)));
     this.onDelivered(targets.length);
   }
 
   broadcast(frame: ServerFrame, memberIds: string[], exceptUserId?: string): void {
+    const text = JSON.stringify(frame);
     for (const id of memberIds) {
       if (id === exceptUserId) continue;
-      for (const c of this.connectionsOf(id)) c.send(frame);
+      for (const c of this.byUser.get(id) ?? []) c.sendText(text);
     }
   }
 
