@@ -3,6 +3,9 @@ import { components, type DaprClient, type Logger } from '@soulchat/platform';
 const onlineKey = (userId: string) => `presence:${userId}`;
 const lastSeenKey = (userId: string) => `lastseen:${userId}`;
 const onlineTtlSeconds = 60;
+/** Online marks are written together after this long: a burst of connects is a few writes. */
+const onlineFlushMs = 200;
+const itemsPerWrite = 500;
 
 /**
  * Presence in the Dapr state store: an "online" key with a TTL, refreshed while a device is
@@ -12,15 +15,33 @@ export function createPresence(dapr: DaprClient, log: Logger, instance: string) 
   const store = components.state;
   const safely = (work: Promise<void>) => work.catch((err: unknown) => log.warn({ err }, 'presence update failed'));
 
+  const pending = new Set<string>();
+  let flushScheduled = false;
+
+  function flushOnline(): void {
+    flushScheduled = false;
+    const at = new Date().toISOString();
+    const items = [...pending].map((userId) => ({
+      key: onlineKey(userId),
+      value: { instance, at },
+      ttlSeconds: onlineTtlSeconds,
+    }));
+    pending.clear();
+    for (let i = 0; i < items.length; i += itemsPerWrite)
+      void safely(dapr.saveState(store, items.slice(i, i + itemsPerWrite)));
+  }
+
   return {
-    online(userId: string): void {
-      void safely(
-        dapr.saveState(store, [
-          { key: onlineKey(userId), value: { instance, at: new Date().toISOString() }, ttlSeconds: onlineTtlSeconds },
-        ]),
-      );
+    /** Marks users online (again: the TTL restarts); written in batches shortly after. */
+    online(...userIds: string[]): void {
+      for (const userId of userIds) pending.add(userId);
+      if (flushScheduled) return;
+      flushScheduled = true;
+      setTimeout(flushOnline, onlineFlushMs);
     },
     offline(userId: string): void {
+      // An online mark not yet written must not land after the user left.
+      pending.delete(userId);
       void safely(
         (async () => {
           // Last seen first: whoever reads "offline" then also finds when the user was last here.

@@ -47,6 +47,10 @@ export class Hub {
     }
   }
 
+  userIds(): string[] {
+    return [...this.byUser.keys()];
+  }
+
   all(): ClientConnection[] {
     return [...this.byUser.values()].flatMap((set) => [...set]);
   }

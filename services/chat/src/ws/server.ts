@@ -38,7 +38,13 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
  */
 export function attachSocketServer(server: Server, deps: SocketServerDeps) {
   const { config, log, hub } = deps;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_FRAME_BYTES });
+  // The hub tracks sockets; no compression (its per-socket zlib state costs far more than it saves on small frames).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.WS_MAX_FRAME_BYTES,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   const limits = { sendBufferBytes: config.WS_SEND_BUFFER_BYTES, framesPer10s: config.WS_FRAMES_PER_10S };
 
   server.on('upgrade', async (req, socket, head) => {
