@@ -96,16 +96,20 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
         send.reject(err);
       }
     }
-    const blocked = await Promise.all(accepted.map((a) => a.kind === 'direct' && blockedBetween(a)));
-    return accepted.filter((a, i) => {
-      if (blocked[i]) a.send.reject(forbidden('messages between these users are blocked'));
-      return !blocked[i];
-    });
+    const allowed = await Promise.all(accepted.map((a) => a.kind === 'group' || notBlocked(a)));
+    return accepted.filter((_, i) => allowed[i]);
   }
 
-  function blockedBetween(a: AcceptedSend): Promise<boolean> {
+  /** False (and the send answered) when either user blocked the other or that cannot be known now. */
+  async function notBlocked(a: AcceptedSend): Promise<boolean> {
     const other = a.memberIds.find((m) => m !== a.send.senderId) ?? a.send.senderId;
-    return deps.blocks.blocked(a.send.senderId, other);
+    try {
+      if (!(await deps.blocks.blocked(a.send.senderId, other))) return true;
+      a.send.reject(forbidden('messages between these users are blocked'));
+    } catch (err) {
+      a.send.reject(err);
+    }
+    return false;
   }
 
   /** One transaction: reserve the numbers, store the messages, record their events. */
