@@ -26,6 +26,8 @@ export interface StackOptions {
   observability?: boolean;
   /** Start only these apps of stack.json (all when absent). */
   onlyApps?: string[];
+  /** Instances per app instead of stack.json's `replicas` (e.g. the scaling measurement's 4 chats). */
+  replicas?: Record<string, number>;
   progress?: (message: string) => void;
 }
 
@@ -51,6 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     offset: options.portOffset ?? 0,
     ...(options.profile ? { profile: options.profile } : {}),
   });
+  for (const app of topology.apps) app.replicas = options.replicas?.[app.id] ?? app.replicas;
   const profile = loadProfile(topology.profile);
   const tools = locateToolchain();
   const stale = await killStale(runDir);
