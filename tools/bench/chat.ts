@@ -1,189 +1,101 @@
 /**
- * `npm run bench -- chat`: a bounded load through the real stack (Envoy aside: clients talk to
- * the chat instances directly), beside the same load on a bare WebSocket relay, in one run.
- * Prints one JSON line. Figures, not assertions: compare runs on the same machine.
+ * `npm run bench -- chat`: an open-loop benchmark of chat through the Envoy ingress, beside the
+ * same schedule on a bare WebSocket relay (the ceiling), in one run. Figures, never assertions.
+ *
+ * It starts a stack of its own (user, profile, chat x2, the ingress; ports +4000, run dir
+ * .run/bench), registers real users, opens direct conversations and groups, measures the idle
+ * stack's CPU, then offers messages in steps of rising rate. Sends leave on a fixed schedule
+ * whatever the server does, and latency counts from the planned send time. A step stops the
+ * run when its send->deliver p99 passes BENCH_STOP_P99_MS or it acks less than BENCH_MIN_ACKED
+ * of what it offered. After each step a few offline devices sync and must get every acked
+ * message. Last, idle sockets on chat-1 show what a connection costs in memory.
+ *
+ * Printed last: one JSON line (also appended to tools/bench/history.jsonl, and drawn in
+ * tools/bench/chat.svg). `sustained` / `at100` are the highest steps whose p99 held 50 / 100 ms
+ * with enough acked; their messagesPerSecond counts messages acked and delivered to every
+ * connected member device during that step, not what was offered.
+ *
+ * Knobs (environment):
+ *   BENCH_STEPS=100,250,...,5000  offered rates, messages per second
+ *   BENCH_STEP_SECONDS=20         measured seconds per step, after BENCH_WARMUP_SECONDS=5
+ *   BENCH_DRAIN_SECONDS=15        the longest wait for late acks and deliveries after a step
+ *   BENCH_USERS=1000              registered users; BENCH_DEVICES_PER_USER=2
+ *   BENCH_ONLINE_FRACTION=0.9     users whose devices stay connected; the rest sync after steps
+ *   BENCH_MIX=70,25,5             percent of messages to direct, small group, large group
+ *   BENCH_SMALL_GROUP=20, BENCH_LARGE_GROUP=200  group sizes (capped at BENCH_USERS)
+ *   BENCH_SMALL_GROUPS, BENCH_LARGE_GROUPS       group counts (default users/20, users/200)
+ *   BENCH_DIRECT_PER_USER=3       direct conversations per user, on average
+ *   BENCH_SYNC_DEVICES=20         offline devices that sync after each step
+ *   BENCH_IDLE=20000              idle sockets on chat-1 (fewer if `ulimit -n` is lower)
+ *   BENCH_IDLE_CPU_SECONDS=20     how long the idle stack's CPU is measured
+ *   BENCH_STOP_P99_MS=100         stop after a step whose send->deliver p99 is above this
+ *   BENCH_MIN_ACKED=0.98          ... or that acked less than this fraction of its sends
+ *   BENCH_WORKERS=2               load generator threads
+ *   BENCH_CONTENT_BYTES=64        message length
+ *   BENCH_CONNECT_RATE=300        device connects per second through the ingress
+ *   BENCH_CLIENT_ADDRESSES=16     source addresses 127.0.0.100.. (Envoy limits per address)
+ *   BENCH_RELAY=1                 0 skips the bare relay
+ *   BENCH_RECORD=1                0 leaves history.jsonl and chat.svg alone (trial runs)
+ *   BENCH_SEED=1                  population and schedule seed
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { startStack } from '../stack/stack.ts';
 import { repoRoot } from '../stack/topology.ts';
+import { benchChat, type ChatRun, chatStackFrom } from './chat/chat-run.ts';
+import { appendHistory, chartFile, runContext } from './chat/history.ts';
+import { planPopulation } from './chat/population.ts';
+import { benchRelay, type RelayRun } from './chat/relay-run.ts';
+import { benchReport, headlineLimitsMs } from './chat/report.ts';
+import { readSettings } from './chat/settings.ts';
+import { renderChart } from './chat/svg.ts';
 
-const clients = Number(process.env.BENCH_CLIENTS ?? 40);
-const senders = Number(process.env.BENCH_SENDERS ?? 10);
-const perSender = Number(process.env.BENCH_MESSAGES ?? 50);
-const idleConnections = Number(process.env.BENCH_IDLE ?? 200);
+const settings = readSettings();
+const runTag = `b${randomBytes(3).toString('hex')}`;
+const started = Date.now();
+const progress = (message: string) =>
+  console.log(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s ${message}`);
 
-interface Load {
-  messagesPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  delivered: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
-function summarise(latencies: number[], persisted: number, ms: number): Load {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    messagesPerSecond: Math.round((persisted / ms) * 1000),
-    p50Ms: Number(percentile(sorted, 50).toFixed(1)),
-    p99Ms: Number(percentile(sorted, 99).toFixed(1)),
-    delivered: latencies.length,
-  };
-}
-
-function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Senders send one message at a time (the next after the ack); receivers time arrival. */
-async function runLoad(
-  sockets: WebSocket[],
-  frameFor: (sender: number, n: number) => Record<string, unknown>,
-  recipientsPerMessage: number,
-): Promise<Load> {
-  const latencies: number[] = [];
-  const sentAt = new Map<string, number>();
-  const acks = new Map<string, () => void>();
-  for (const ws of sockets) {
-    ws.on('message', (data) => {
-      const f = JSON.parse(data.toString()) as {
-        type: string;
-        clientMsgId?: string;
-        message?: { clientMsgId: string };
-      };
-      if (f.type === 'ack' && f.clientMsgId) acks.get(f.clientMsgId)?.();
-      const id = f.type === 'message' ? (f.message?.clientMsgId ?? f.clientMsgId) : undefined;
-      const at = id ? sentAt.get(id) : undefined;
-      if (at !== undefined) latencies.push(performance.now() - at);
-    });
-  }
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: senders }, async (_, s) => {
-      for (let n = 0; n < perSender; n++) {
-        const frame = frameFor(s, n);
-        const id = String(frame.clientMsgId);
-        const acked = new Promise<void>((resolve) => acks.set(id, resolve));
-        sentAt.set(id, performance.now());
-        sockets[s]?.send(JSON.stringify(frame));
-        await acked;
-      }
-    }),
-  );
-  const expected = senders * perSender * recipientsPerMessage;
-  const deadline = Date.now() + 30_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return summarise(latencies, senders * perSender, performance.now() - started);
-}
-
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-
-async function register(userUrl: string) {
-  const name = `b_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const password = 'long enough password';
-  const headers = { 'content-type': 'application/json' };
-  const reg = await fetch(`${userUrl}/register`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ username: name, email: `${name}@b.test`, password }),
-  });
-  const id = ((await reg.json()) as { user: { id: string } }).user.id;
-  const login = await fetch(`${userUrl}/login`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ identifier: name, password }),
-  });
-  return { id, token: ((await login.json()) as { accessToken: string }).accessToken };
-}
-
-async function benchStack(): Promise<{ load: Load; idleBytesPerConnection: number }> {
+async function onOwnStack(): Promise<ChatRun> {
   const runDir = path.join(repoRoot, '.run', 'bench');
   rmSync(runDir, { recursive: true, force: true });
-  const stack = await startStack({ runDir, portOffset: 4000, onlyApps: ['user', 'profile', 'chat'] });
+  const stack = await startStack({
+    runDir,
+    portOffset: 4000,
+    onlyApps: ['user', 'profile', 'chat'],
+    progress: (m) => progress(`[stack] ${m}`),
+  });
+  const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
-    const url = (i: string) => `http://127.0.0.1:${stack.apps.get(i)?.spec.port}`;
-    const people: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < clients; i++) people.push(await register(url('user')));
-    const owner = people[0];
-    if (!owner) throw new Error('no users');
-    const groupRes = await fetch(`${url('chat-1')}/groups`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
-      body: JSON.stringify({ name: 'bench', memberIds: people.map((p) => p.id) }),
-    });
-    const group = ((await groupRes.json()) as { id: string }).id;
-    const sockets = await Promise.all(
-      people.map((p, i) =>
-        open(`${url(i % 2 ? 'chat-2' : 'chat-1').replace('http', 'ws')}/ws`, { authorization: `Bearer ${p.token}` }),
-      ),
-    );
-    const load = await runLoad(
-      sockets,
-      (s, n) => ({ v: 1, type: 'send', conversationId: group, clientMsgId: `s${s}-${n}`, content: `bench ${n}` }),
-      clients,
-    );
-    for (const ws of sockets) ws.close();
-    const chatPid = stack.supervisor.get('chat-1-app')?.child.pid ?? 0;
-    const before = rssKb(chatPid);
-    const idle = await Promise.all(
-      Array.from({ length: idleConnections }, (_, i) =>
-        open(`${url('chat-1').replace('http', 'ws')}/ws`, {
-          authorization: `Bearer ${people[i % people.length]?.token}`,
-        }),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 1000));
-    const after = rssKb(chatPid);
-    for (const ws of idle) ws.close();
-    return { load, idleBytesPerConnection: Math.round(((after - before) * 1024) / idleConnections) };
+    return await benchChat(chatStackFrom(stack.info), settings, runTag, progress);
   } finally {
     await stack.stop();
   }
 }
 
-async function benchRelay(): Promise<Load> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'relay-server.ts'), '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+function record(report: ReturnType<typeof benchReport>, relay: RelayRun | undefined, line: string): void {
+  appendHistory(line);
+  const point = (s: { offered: number; deliverMs: { p99: number | null } }) => ({
+    offered: s.offered,
+    p99Ms: s.deliverMs.p99,
   });
-  try {
-    const port = await new Promise<number>((resolve) =>
-      child.stdout?.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)),
-    );
-    const sockets = await Promise.all(Array.from({ length: clients }, () => open(`ws://127.0.0.1:${port}`)));
-    for (const ws of sockets) ws.send(JSON.stringify({ type: 'join', room: 'bench' }));
-    await new Promise((r) => setTimeout(r, 200));
-    const load = await runLoad(
-      sockets,
-      (s, n) => ({ type: 'send', room: 'bench', clientMsgId: `s${s}-${n}`, content: `bench ${n}` }),
-      clients,
-    );
-    for (const ws of sockets) ws.close();
-    return load;
-  } finally {
-    child.kill();
-  }
+  const series = [{ name: 'SoulChat', color: '#2563eb', points: report.steps.map(point) }];
+  if (relay && report.bareRelay)
+    series.push({ name: 'bare relay', color: '#9ca3af', points: report.bareRelay.steps.map(point) });
+  const { date, commit, machine } = runContext();
+  const caption = `${date.slice(0, 10)}, ${commit}, ${machine.cores} cores ${machine.cpuModel}; ${settings.population.users} users, both on one machine`;
+  writeFileSync(chartFile, renderChart(series, settings.steps.rates, Object.values(headlineLimitsMs), caption));
 }
 
-const baseline = await benchRelay();
-const stack = await benchStack();
-console.log(
-  JSON.stringify({
-    bench: 'chat',
-    clients,
-    senders,
-    messagesPerSender: perSender,
-    conversation: 'one group of all clients, two chat instances',
-    soulchat: { ...stack.load, idleBytesPerConnection: stack.idleBytesPerConnection },
-    bareRelay: baseline,
-  }),
-);
+const plan = planPopulation(settings.population);
+const relay = settings.withRelay ? await benchRelay(settings, plan, `${runTag}r`, progress) : undefined;
+const chat = await onOwnStack();
+const { bench, ...figures } = benchReport(settings, chat, relay);
+const report = { bench, ...runContext(), ...figures };
+const line = JSON.stringify(report);
+if (settings.record) record(report, relay, line);
+console.log(line);
 process.exit(0);

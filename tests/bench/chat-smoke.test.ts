@@ -1,0 +1,67 @@
+/**
+ * The chat benchmark at a tiny load against the shared test stack, so its code cannot rot:
+ * the same modules as `npm run bench -- chat`, checked for what a benchmark could get wrong
+ * (lost or repeated deliveries, offline devices not catching up, figures missing or zero).
+ * No timing is asserted: this machine is shared.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { benchChat, chatStackFrom } from '../../tools/bench/chat/chat-run.ts';
+import { planPopulation } from '../../tools/bench/chat/population.ts';
+import { benchRelay } from '../../tools/bench/chat/relay-run.ts';
+import { type BenchReport, benchReport } from '../../tools/bench/chat/report.ts';
+import { readSettings } from '../../tools/bench/chat/settings.ts';
+import { sharedStack } from '../harness/stack.ts';
+
+const settings = readSettings({
+  BENCH_STEPS: '20,20',
+  BENCH_STEP_SECONDS: '3',
+  BENCH_WARMUP_SECONDS: '1',
+  // Correctness, not speed: every acked message must arrive, however slowly.
+  BENCH_DRAIN_SECONDS: '60',
+  BENCH_STOP_P99_MS: '600000',
+  BENCH_USERS: '40',
+  BENCH_SYNC_DEVICES: '4',
+  BENCH_IDLE: '200',
+  BENCH_IDLE_CPU_SECONDS: '3',
+  BENCH_RECORD: '0',
+});
+
+type Step = BenchReport['steps'][number];
+
+function assertStepDelivered(step: Step, label: string): void {
+  assert.ok(step.sent > 0, `${label}: sent nothing`);
+  assert.equal(step.acked, step.sent, `${label}: every send is acked (errors ${JSON.stringify(step.errors)})`);
+  assert.equal(step.missingDeliveries, 0, `${label}: every acked message reached every connected member device`);
+  assert.equal(step.duplicates, 0, `${label}: no device got a message twice`);
+  assert.equal(step.disconnects, 0, `${label}: no device was disconnected`);
+  assert.ok((step.cpuPercent ?? 0) > 0, `${label}: CPU measured`);
+  assert.ok((step.cpuSeconds.loadGenerator ?? 0) > 0, `${label}: the load generator's CPU measured`);
+  assert.ok(step.deliverMs.p99 !== null && step.ackMs.p99 !== null, `${label}: latencies measured`);
+}
+
+test('the chat benchmark delivers, syncs and reports at a tiny load', async () => {
+  const progress = (m: string) => console.log(m);
+  const relay = await benchRelay(settings, planPopulation(settings.population), 'smoker', progress);
+  const chat = await benchChat(chatStackFrom(sharedStack()), settings, `smoke${Date.now().toString(36)}`, progress);
+  const report = benchReport(settings, chat, relay);
+  console.log(JSON.stringify(report));
+
+  assert.equal(report.bench, 'chat');
+  for (const headline of [report.sustained, report.at100, report.bareRelay]) {
+    assert.equal(typeof headline?.messagesPerSecond, 'number');
+    assert.ok(headline && 'p99Ms' in headline);
+  }
+  assert.equal(report.steps.length, 2);
+  report.steps.forEach((step, i) => {
+    assertStepDelivered(step, `chat step ${i}`);
+    assert.ok((step.cpuSeconds.nodeApps ?? 0) > 0 && (step.cpuSeconds.daprd ?? 0) > 0, 'stack CPU by kind');
+    assert.ok((step.syncDevices ?? 0) > 0, 'offline devices synced');
+    assert.equal(step.syncedOk, step.syncDevices, 'each offline device got every acked message by sync');
+  });
+  for (const [i, step] of (report.bareRelay?.steps ?? []).entries()) assertStepDelivered(step, `relay step ${i}`);
+  assert.ok((report.idleCpuPercent ?? 0) > 0, 'idle CPU measured');
+  assert.equal(report.connections.opened, 200);
+  assert.equal(typeof report.idleBytesPerConnection, 'number');
+  assert.equal(report.population.connectFailed, 0, JSON.stringify(report.population.connectFailures));
+});
