@@ -123,11 +123,19 @@ async function dispatch(
 
 /**
  * Gap fill: everything after the client's cursor, in order, page by page. It runs in the
- * connection's queue, so live messages arriving meanwhile wait and are not sent twice.
+ * connection's queue, so live messages arriving meanwhile wait and are not sent twice. It is
+ * queued before anything is awaited (the membership checks run inside it): live messages held
+ * at connect must not be let through ahead of it, or the range before them would be skipped.
  */
 async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<string, number>): Promise<void> {
-  for (const conversationId of Object.keys(cursors)) await requireMember(deps.db, conversationId, conn.userId);
+  let refused: unknown;
   const done = conn.enqueue(async () => {
+    try {
+      for (const conversationId of Object.keys(cursors)) await requireMember(deps.db, conversationId, conn.userId);
+    } catch (err) {
+      refused = err;
+      return;
+    }
     const reached: Record<string, number> = {};
     for (const [conversationId, after] of Object.entries(cursors)) {
       let position = after;
@@ -143,4 +151,5 @@ async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<stri
   });
   conn.syncQueued();
   await done;
+  if (refused) throw refused;
 }
