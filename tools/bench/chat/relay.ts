@@ -10,7 +10,8 @@ export interface Relay {
 
 export async function startRelay(): Promise<Relay> {
   const server = path.join(import.meta.dirname, '..', 'relay-server.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', server, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its stdin is a pipe from us: when the bench dies, however it dies, the relay sees it close.
+  const child = spawn(process.execPath, ['--import', 'tsx', server, '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`relay-server exited (${code}) before listening`)));

@@ -79,7 +79,8 @@ export function renderChart(series: Series[], rates: number[], limitsMs: number[
   const x = logScale(Math.min(...offered) * 0.8, Math.max(...offered) * 1.2, plotWidth, false);
   const y = logScale(1, yMax, plotHeight, true);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" role="img">`,
+    `<title>Chat benchmark: send to deliver p99 latency against offered messages per second, SoulChat and a bare relay (${escapeXml(caption)})</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${margin.left}" y="22" font-size="15" font-weight="bold">Chat: send → deliver p99 against offered load</text>`,
     `<text x="${margin.left}" y="38" font-size="11" fill="#555">${escapeXml(caption)}</text>`,
