@@ -4,7 +4,8 @@
  * URL (`?user=`) and joins its conversations with one `join` frame (answered `synced`, so it
  * starts like a chat device); a send gets an ack with the room's next seq and the message goes
  * to every device in the room, the sender's included, as chat does.
- * `node --import tsx tools/bench/relay-server.ts [port]` prints `{"port":N}` once listening.
+ * `node --import tsx tools/bench/relay-server.ts [port]` prints `{"port":N}` once listening, and
+ * exits when its stdin closes (the bench that started it is gone).
  */
 import { randomUUID } from 'node:crypto';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -60,6 +61,9 @@ function relay(ws: WebSocket, senderId: string, frame: ClientFrame): void {
   });
   for (const device of room.devices) device.send(message);
 }
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.argv[2] ?? 0) });
 wss.on('listening', () => {
