@@ -218,6 +218,13 @@ function webSocketClusterOf(app: AppSpec): JsonObject {
           http_health_check: { path: '/readyz' },
         },
       ],
+      // An upgraded socket holds one upstream connection and one request for its whole life:
+      // Envoy's default breaker (1024 of each per cluster) would cap chat at 1024 sockets in all.
+      circuit_breakers: {
+        thresholds: [
+          { priority: 'DEFAULT', max_connections: 100000, max_pending_requests: 100000, max_requests: 100000 },
+        ],
+      },
       outlier_detection: {
         consecutive_5xx: 3,
         consecutive_gateway_failure: 2,
