@@ -28,6 +28,12 @@ const schema = baseConfigSchema.extend({
   /** Send batches stored at once, and the most sends in one (one transaction each). */
   SEND_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * How long a send waits for others to share its transaction, and a commit for others to share
+   * its publish: a few milliseconds of latency for far fewer round trips when busy.
+   */
+  SEND_LINGER_MS: z.coerce.number().int().min(0).max(50).default(2),
+  RELAY_LINGER_MS: z.coerce.number().int().min(0).max(50).default(5),
   /** How long a block check is reused for direct messages (a new block applies within it). */
   BLOCK_CACHE_MS: z.coerce.number().int().min(0).default(5000),
   GROUP_MEMBER_LIMIT: z.coerce.number().int().min(2).default(500),

@@ -43,18 +43,19 @@ const relay = startOutboxRelay({
   log,
   // Every local write nudges the relay; the poll only finds what another instance left behind.
   intervalMs: 1000,
+  lingerMs: config.RELAY_LINGER_MS,
   onPublished: (event, publishSeconds) => {
     if (event.topic !== topics.messageCreated) return;
     metrics.stage('publish', publishSeconds);
     metrics.stage('relayed', (Date.now() - event.recordedAt.getTime()) / 1000);
   },
 });
-const nudgeRelay = () => void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
+const nudgeRelay = relay.nudge;
 const core = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage };
 const blocks = createBlockCache(dapr, { ttlMs: config.BLOCK_CACHE_MS, maxPairs: 100_000 });
 const sends = createSender(
   { ...core, blocks },
-  { concurrency: config.SEND_BATCH_CONCURRENCY, maxBatch: config.SEND_BATCH_MAX },
+  { concurrency: config.SEND_BATCH_CONCURRENCY, maxBatch: config.SEND_BATCH_MAX, lingerMs: config.SEND_LINGER_MS },
 );
 const deps = { ...core, blocks, sends };
 const presence = createPresence(dapr, log, config.INSTANCE_NAME);

@@ -31,7 +31,7 @@ test('the OpenAPI document lists exactly the routes the app serves', async () =>
   const app = buildApp({
     ...core,
     blocks,
-    sends: createSender({ ...core, blocks }, { concurrency: 1, maxBatch: 1 }),
+    sends: createSender({ ...core, blocks }, { concurrency: 1, maxBatch: 1, lingerMs: 0 }),
     verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [] }) }),
     presence: createPresence(dapr, log, 'chat'),
     subscriptions: [...fanoutSubscriptions(new Hub(), log), userDeletedSubscription(db, log)],

@@ -41,6 +41,8 @@ export interface SenderOptions {
   concurrency: number;
   /** Most sends in one batch. */
   maxBatch: number;
+  /** How long a send waits for others to join its batch (0: at once). */
+  lingerMs: number;
 }
 
 const mysqlCode = (err: unknown) => (err as { code?: string }).code;
@@ -205,11 +207,22 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
     }
   }
 
+  let pumpScheduled = false;
+  function schedulePump(): void {
+    if (options.lingerMs === 0) return pump();
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setTimeout(() => {
+      pumpScheduled = false;
+      pump();
+    }, options.lingerMs);
+  }
+
   function enqueue(senderId: string, input: SendInput): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
       const traceParent = traceHeaders().traceparent ?? null;
       queue.push({ senderId, input, conversationId: input.conversationId, traceParent, resolve, reject });
-      pump();
+      schedulePump();
     });
   }
 
