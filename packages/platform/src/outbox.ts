@@ -94,7 +94,11 @@ type PendingRow = Pick<
 /** Rows by topic, each list in id order: one bulk publish per topic keeps each key's order. */
 function byTopic(rows: PendingRow[]): Map<string, PendingRow[]> {
   const groups = new Map<string, PendingRow[]>();
-  for (const row of rows) groups.set(row.topic, [...(groups.get(row.topic) ?? []), row]);
+  for (const row of rows) {
+    const list = groups.get(row.topic);
+    if (list) list.push(row);
+    else groups.set(row.topic, [row]);
+  }
   return groups;
 }
 
@@ -161,7 +165,8 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
           .execute();
         const groups = [...byTopic(rows)];
         const sent = (await Promise.all(groups.map(([topic, list]) => publishTopic(topic, list)))).flat();
-        const unsent = rows.filter((row) => !sent.includes(row));
+        const published = new Set(sent);
+        const unsent = rows.filter((row) => !published.has(row));
         if (sent.length > 0)
           await trx
             .updateTable('outbox')
