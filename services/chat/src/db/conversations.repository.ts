@@ -37,20 +37,6 @@ export async function findDirect(db: Db, key: string): Promise<ConversationRow |
 }
 
 /**
- * Hands out the conversation's next sequence number. The UPDATE takes the row lock, so
- * concurrent sends to one conversation get 1, 2, 3, ... with no gaps and no repeats.
- */
-export async function nextSeq(trx: Transaction<Database>, id: string): Promise<number> {
-  await trx
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-    .where('id', '=', id)
-    .execute();
-  const row = await trx.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirstOrThrow();
-  return Number(row.last_seq);
-}
-
-/**
  * Reserves `n` sequence numbers in each conversation and returns where each now ends. The
  * UPDATE locks the rows (in primary-key order, so two batches cannot deadlock each other) until
  * the transaction ends: concurrent batches get consecutive ranges with no gaps and no repeats.

@@ -3,15 +3,6 @@ import type { Database, MessageKind, MessageRow } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function findByClientId(db: Db, senderId: string, clientMsgId: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('sender_id', '=', senderId)
-    .where('client_msg_id', '=', clientMsgId)
-    .executeTakeFirst();
-}
-
 /** Stored messages for any of these (sender, client message id) pairs, keyed by clientKey. */
 export async function findByClientIds(
   db: Db,
@@ -37,36 +28,6 @@ export const clientKey = (senderId: string, clientMsgId: string) => `${senderId}
 /** Stores new messages in one statement (a batch of sends). */
 export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('messages').values(rows).execute();
-}
-
-export async function insertMessage(
-  db: Db,
-  m: {
-    id: string;
-    conversationId: string;
-    seq: number;
-    senderId: string;
-    clientMsgId: string;
-    kind: MessageKind;
-    content: string;
-    attachment: string | null;
-  },
-): Promise<void> {
-  await db
-    .insertInto('messages')
-    .values({
-      id: m.id,
-      conversation_id: m.conversationId,
-      seq: m.seq,
-      sender_id: m.senderId,
-      client_msg_id: m.clientMsgId,
-      kind: m.kind,
-      content: m.content,
-      attachment: m.attachment,
-      edited_at: null,
-      deleted_at: null,
-    })
-    .execute();
 }
 
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
