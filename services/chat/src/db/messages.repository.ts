@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, MessageKind, MessageRow } from './schema.ts';
+import type { Database, MessageRow } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
