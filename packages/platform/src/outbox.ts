@@ -192,11 +192,21 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
   }
 
   /** Runs passes until the backlog is gone; a nudge during a pass asks for one more after it. */
+  /** One pass, run again at once when InnoDB picked it as a deadlock victim (seen under load). */
+  async function relayBatchRetried(attempt = 1): Promise<number> {
+    try {
+      return await relayBatch();
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: string }).code !== 'ER_LOCK_DEADLOCK') throw err;
+      return relayBatchRetried(attempt + 1);
+    }
+  }
+
   async function drain(): Promise<number> {
     let total = 0;
     do {
       again = false;
-      const count = await relayBatch();
+      const count = await relayBatchRetried();
       total += count;
       if (count === batchSize) again = true;
     } while (again && !stopped);
