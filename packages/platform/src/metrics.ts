@@ -15,11 +15,20 @@ export function endpointOf(ctx: Context): string {
   return 'unmatched';
 }
 
+/**
+ * How often the event-loop delay histogram (nodejs_eventloop_lag_p99_seconds and friends) takes a
+ * sample: a timer of this period. prom-client's 10 ms woke every idle process 100 times a second
+ * (about 0.4% of a core each, measured). At 100 ms a stall longer than that is always recorded
+ * (as its length less up to 100 ms) and shorter ones only sometimes: enough for the p99 panel,
+ * whose job is to show a loop that stalls, at a tenth of the wakeups.
+ */
+const eventLoopSampleMs = 100;
+
 /** HTTP metrics in a registry of the app's own, plus the domain metrics the service passes. */
 export function createHttpMetrics(service: string, domain: Metric[] = []): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: eventLoopSampleMs });
   for (const metric of domain) registry.registerMetric(metric);
   const requests = new Counter({
     name: 'http_requests_total',
