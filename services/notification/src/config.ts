@@ -9,7 +9,12 @@ const schema = baseConfigSchema.extend({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   /** Wait before the second attempt; doubles after each failure. */
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
-  DELIVERY_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /**
+   * The delivery worker's safety-net poll. It wakes on its own when a send falls due (a retry,
+   * an expired claim) and when this replica records one; polling only finds sends another
+   * replica recorded and died before sending, so it can be rare (an idle poll costs CPU).
+   */
+  DELIVERY_POLL_MS: z.coerce.number().int().min(50).default(30_000),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, DeliveriesTable, DeliveryRow } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -50,6 +50,20 @@ export async function claimDue(db: Kysely<Database>, limit: number, leaseMs: num
     .where('lease_owner', '=', owner)
     .where('status', '=', 'pending')
     .execute();
+}
+
+/**
+ * When the earliest pending send can next be claimed: its next attempt, or the end of a claim
+ * another worker holds on it, whichever is later (claimDue skips rows under a live lease).
+ * Undefined when nothing is pending. Served by the deliveries_due index (status first).
+ */
+export async function nextDueAt(db: Kysely<Database>): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select(sql<Date | null>`min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)))`.as('due'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.due ? new Date(row.due) : undefined;
 }
 
 export async function markSent(db: Db, id: number, attempts: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { DaprClient, Logger } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
-import { claimDue, markAttemptFailed, markSent } from '../db/deliveries.repository.ts';
+import { claimDue, markAttemptFailed, markSent, nextDueAt } from '../db/deliveries.repository.ts';
 import type { Database, DeliveryRow } from '../db/schema.ts';
 
 export interface DeliveryWorkerOptions {
@@ -9,6 +9,11 @@ export interface DeliveryWorkerOptions {
   log: Logger;
   maxAttempts: number;
   retryBaseMs: number;
+  /**
+   * The longest sleep between passes. The worker wakes when the next send falls due and when
+   * this replica records one (nudge); the poll is only the safety net for sends another
+   * replica recorded and then died before sending.
+   */
   pollMs: number;
   onSent?: (channel: string, outcome: 'sent' | 'retry' | 'failed') => void;
 }
@@ -17,6 +22,17 @@ const batch = 20;
 // Longer than a send can take with Dapr's retries (component timeout 10 s x 3), so a live
 // worker never loses its claim mid-send.
 const leaseMs = 60_000;
+// A send found due but not claimable (its row changed in between) is not spun on.
+const minWaitMs = 20;
+// A pass or due-time lookup that failed (database down) is tried again this soon.
+const failedPassRetryMs = 1_000;
+
+/** How long to sleep until `due` (the earliest pending send), at most `pollMs`. */
+export function waitUntilDue(due: Date | undefined, now: number, pollMs: number): number {
+  if (!due) return pollMs;
+  // +1: claimDue takes a row only once its claim ended strictly before now.
+  return Math.min(pollMs, Math.max(minWaitMs, due.getTime() - now + 1));
+}
 
 /** The binding request for one email or SMS; both kinds of binding read what they need. */
 function bindingRequest(d: DeliveryRow) {
@@ -45,7 +61,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
   const { db, dapr, log } = options;
   let stopped = false;
   let wake: (() => void) | undefined;
-  // A nudge during a pass is remembered, so the next pass starts without waiting out pollMs.
+  // A nudge during a pass is remembered, so the next pass starts without waiting.
   let nudged = false;
 
   async function send(d: DeliveryRow): Promise<void> {
@@ -76,20 +92,41 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions) {
     return due.length;
   }
 
+  /** The wait before the next pass; a failure to look it up is retried soon, like a failed pass. */
+  async function waitAfterPass(failed: boolean): Promise<number> {
+    const retry = Math.min(options.pollMs, failedPassRetryMs);
+    if (failed) return retry;
+    try {
+      return waitUntilDue(await nextDueAt(db), Date.now(), options.pollMs);
+    } catch (err) {
+      log.warn({ err }, 'looking up the next due send failed');
+      return retry;
+    }
+  }
+
+  /** Sleeps `ms`, or less if nudged (also by a nudge that came while the wait was worked out). */
+  function sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (nudged || stopped) return resolve();
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   const loop = (async () => {
     while (!stopped) {
+      // Whatever was recorded before this pass starts, the pass sees; a later nudge sets it again.
+      nudged = false;
       const sent = await pass().catch((err: unknown) => {
         log.warn({ err }, 'delivery pass failed');
-        return 0;
+        return -1;
       });
-      if (sent === batch || nudged) {
-        nudged = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, options.pollMs).unref();
-      });
+      if (sent === batch || nudged) continue;
+      await sleep(await waitAfterPass(sent < 0));
     }
   })();
 
