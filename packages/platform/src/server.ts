@@ -16,6 +16,11 @@ export interface AppOptions {
   /** Routers mounted after health and metrics, in order. */
   routers: Router[];
   jsonLimit?: string;
+  /**
+   * The limit for the sidecar's event deliveries (paths under /events/): a bulk delivery carries
+   * many events in one body. Clients never reach these paths (the ingress routes none of them).
+   */
+  eventJsonLimit?: string;
   /** Domain metrics served at /metrics beside the HTTP ones. */
   metrics?: Metric[];
 }
@@ -36,15 +41,17 @@ export function createApp(options: AppOptions): Koa {
   app.use(requestSpan(options.service));
   app.use(metrics.middleware);
   app.use(errorMiddleware(options.log));
-  app.use(
+  const parser = (jsonLimit: string) =>
     bodyParser({
       enableTypes: ['json'],
       // DELETE may carry a body (e.g. the password confirming an account deletion).
       parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
-      jsonLimit: options.jsonLimit ?? '256kb',
+      jsonLimit,
       extendTypes: { json: ['application/json', 'application/cloudevents+json'] },
-    }),
-  );
+    });
+  const bodies = parser(options.jsonLimit ?? '256kb');
+  const events = options.eventJsonLimit ? parser(options.eventJsonLimit) : bodies;
+  app.use((ctx, next) => (ctx.path.startsWith('/events/') ? events : bodies)(ctx, next));
   app.use(ops.routes());
   for (const router of options.routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   app.on('error', (err: Error) => options.log.warn({ err }, 'koa error'));

@@ -30,9 +30,8 @@ export function buildApp(deps: AppDeps): Koa {
     service: deps.config.SERVICE_NAME,
     log: deps.log,
     metrics: deps.metrics ?? [],
-    // Bulk event deliveries from the sidecar (fanoutBulkMessages events); the ingress limits
-    // client bodies to 256 KiB before they get here.
-    jsonLimit: '8mb',
+    // Bulk event deliveries from the sidecar carry up to fanoutBulkMessages events.
+    eventJsonLimit: '8mb',
     readiness: [
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
