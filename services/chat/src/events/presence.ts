@@ -3,8 +3,9 @@ import { components, type DaprClient, type Logger } from '@soulchat/platform';
 const onlineKey = (userId: string) => `presence:${userId}`;
 const lastSeenKey = (userId: string) => `lastseen:${userId}`;
 const onlineTtlSeconds = 60;
-/** Online marks are written together after this long: a burst of connects is a few writes. */
-const onlineFlushMs = 200;
+/** Online marks are written together after this long: a burst of connects is a few writes, and
+ * a user is seen online about as soon as when each connect wrote its own mark. */
+const onlineFlushMs = 10;
 const itemsPerWrite = 500;
 
 /**
