@@ -56,10 +56,6 @@ export async function startScheduler(
       ...['--etcd-client-listen-address', loopback],
       ...['--etcd-initial-cluster', `dapr-scheduler-server-0=http://${loopback}:${s.etcdPeerPort}`],
       ...controlPlaneTlsArgs(sentry),
-      // Its etcd woke every 100 ms to commit pending writes to its database file, even idle. Once a
-      // second is enough: each write is durable in etcd's write-ahead log (fsync) before it is
-      // acknowledged and reads see it at once; this only batches the copy into the database file.
-      ...['--etcd-backend-batch-interval', '1s'],
       // With TLS it writes its certificate for etcd here; the default (/tmp/secrets/dapr.io/tls)
       // is one folder for every stack on the machine.
       ...['--identity-directory-write', path.join(dataDir, 'identity')],
