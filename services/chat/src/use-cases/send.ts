@@ -209,7 +209,10 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
 
   let pumpScheduled = false;
   function schedulePump(): void {
-    if (options.lingerMs === 0) return pump();
+    if (options.lingerMs === 0) {
+      pump();
+      return;
+    }
     if (pumpScheduled) return;
     pumpScheduled = true;
     setTimeout(() => {
