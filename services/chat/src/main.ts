@@ -88,10 +88,10 @@ const sockets = attachSocketServer(server, {
   fetchRange: async (conversationId, after, until) =>
     (await messagesBetween(db, conversationId, after, until, until - after)).map(toView),
   onFrame: (conn, text) => handleFrame({ ...deps, publishSignal }, conn, text),
-  onPresence: (userId, online) => (online ? presence.online(userId) : presence.offline(userId)),
+  onPresence: (userId, online) => (online ? presence.online([userId]) : presence.offline(userId)),
 });
 // Connected users stay online while their devices are here; the TTL covers a crash.
-const presenceRefresh = setInterval(() => presence.online(...hub.userIds()), (presence.ttlSeconds * 1000) / 3);
+const presenceRefresh = setInterval(() => presence.online(hub.userIds()), (presence.ttlSeconds * 1000) / 3);
 presenceRefresh.unref();
 log.info({ port: config.PORT }, 'listening');
 

@@ -34,7 +34,7 @@ export function createPresence(dapr: DaprClient, log: Logger, instance: string) 
 
   return {
     /** Marks users online (again: the TTL restarts); written in batches shortly after. */
-    online(...userIds: string[]): void {
+    online(userIds: Iterable<string>): void {
       for (const userId of userIds) pending.add(userId);
       if (flushScheduled) return;
       flushScheduled = true;

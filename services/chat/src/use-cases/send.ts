@@ -49,11 +49,12 @@ const mysqlCode = (err: unknown) => (err as { code?: string }).code;
 /** Another batch won a race (the same client id from another instance, or a deadlock): retry. */
 const isRetryable = (err: unknown) => ['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK'].includes(mysqlCode(err) ?? '');
 
-function sameSend(existing: MessageRow, input: SendInput): SendResult {
-  if (existing.conversation_id !== input.conversationId) {
+/** A resend's answer: the stored message, unless the id was used in another conversation. */
+function sameSend(stored: MessageView, input: SendInput): SendResult {
+  if (stored.conversationId !== input.conversationId) {
     throw conflict('that client message id was already used in another conversation');
   }
-  return { message: toView(existing), duplicate: true };
+  return { message: stored, duplicate: true };
 }
 
 /** The distinct mentioned users; each must be a member, and mentioning oneself is dropped. */
@@ -166,7 +167,7 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
     const fresh: PendingSend[] = [];
     for (const send of batch) {
       const row = stored.get(clientKey(send.senderId, send.input.clientMsgId));
-      if (row) settle(send, () => sameSend(row, send.input));
+      if (row) settle(send, () => sameSend(toView(row), send.input));
       else fresh.push(send);
     }
     const accepted = await checked(fresh, conversations);
@@ -237,19 +238,12 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
       // A resend while the first is still being stored waits for it instead of racing it.
       const key = clientKey(senderId, input.clientMsgId);
       const first = inFlight.get(key);
-      if (first) return first.then((result) => ({ ...sameSendOf(result, input), duplicate: true }));
+      if (first) return first.then((result) => sameSend(result.message, input));
       const pending = enqueue(senderId, input);
       inFlight.set(key, pending);
       return pending.finally(() => inFlight.delete(key));
     },
   };
-}
-
-function sameSendOf(result: SendResult, input: SendInput): SendResult {
-  if (result.message.conversationId !== input.conversationId) {
-    throw conflict('that client message id was already used in another conversation');
-  }
-  return result;
 }
 
 export type Sender = ReturnType<typeof createSender>;
