@@ -3,6 +3,7 @@ import { create, type DescMessage, fromJson, type JsonValue, type MessageShape, 
 import { type EventEnvelope, EventEnvelopeSchema } from './gen/soulchat/events/v1/envelope_pb.ts';
 
 export * from './gen/soulchat/chat/v1/internal_pb.ts';
+export * from './gen/soulchat/events/v1/block_changed_pb.ts';
 export * from './gen/soulchat/events/v1/chat_signal_pb.ts';
 export * from './gen/soulchat/events/v1/envelope_pb.ts';
 export * from './gen/soulchat/events/v1/follow_created_pb.ts';
@@ -22,6 +23,7 @@ export const topics = {
   userDeleted: 'user.deleted',
   userEmailChanged: 'user.email_changed',
   followCreated: 'follow.created',
+  blockChanged: 'block.changed',
   profileUpdated: 'profile.updated',
   messageCreated: 'message.created',
   messageUpdated: 'message.updated',

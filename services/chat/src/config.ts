@@ -34,8 +34,6 @@ const schema = baseConfigSchema.extend({
    */
   SEND_LINGER_MS: z.coerce.number().int().min(0).max(50).default(2),
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(50).default(5),
-  /** How long a block check is reused for direct messages (a new block applies within it). */
-  BLOCK_CACHE_MS: z.coerce.number().int().min(0).default(5000),
   GROUP_MEMBER_LIMIT: z.coerce.number().int().min(2).default(500),
 });
 

@@ -15,11 +15,9 @@ import { readConfig } from './config.ts';
 import { messagesBetween } from './db/messages.repository.ts';
 import type { Database } from './db/schema.ts';
 import { toView } from './domain/message.ts';
-import { fanoutSubscriptions } from './events/fanout.ts';
 import { createPresence } from './events/presence.ts';
-import { userDeletedSubscription } from './events/user-deleted.ts';
+import { subscriptions } from './events/subscriptions.ts';
 import { createChatMetrics } from './metrics.ts';
-import { createBlockCache } from './use-cases/blocks.ts';
 import { createSender } from './use-cases/send.ts';
 import { handleFrame } from './ws/handlers.ts';
 import { Hub } from './ws/hub.ts';
@@ -52,12 +50,12 @@ const relay = startOutboxRelay({
 });
 const nudgeRelay = relay.nudge;
 const core = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage };
-const blocks = createBlockCache(dapr, { ttlMs: config.BLOCK_CACHE_MS, maxPairs: 100_000 });
-const sends = createSender(
-  { ...core, blocks },
-  { concurrency: config.SEND_BATCH_CONCURRENCY, maxBatch: config.SEND_BATCH_MAX, lingerMs: config.SEND_LINGER_MS },
-);
-const deps = { ...core, blocks, sends };
+const sends = createSender(core, {
+  concurrency: config.SEND_BATCH_CONCURRENCY,
+  maxBatch: config.SEND_BATCH_MAX,
+  lingerMs: config.SEND_LINGER_MS,
+});
+const deps = { ...core, sends };
 const presence = createPresence(dapr, log, config.INSTANCE_NAME);
 const publishSignal = async (s: {
   conversationId: string;
@@ -76,7 +74,7 @@ const app = buildApp({
   ...deps,
   verifier,
   presence,
-  subscriptions: [...fanoutSubscriptions(hub, log, metrics.stage), userDeletedSubscription(db, log)],
+  subscriptions: subscriptions(hub, db, log, metrics.stage),
   metrics: [...metrics.all, ...outboxMetrics(db)],
 });
 const server = await listen(app, config.PORT);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { type ErrorBody, type ProfileBody, startContext, type TestContext } from './context.ts';
+import { type ErrorBody, outboxRows, type ProfileBody, startContext, type TestContext } from './context.ts';
 
 interface Relationship {
   following: boolean;
@@ -36,6 +36,22 @@ describe('profile service: blocks and relationships', () => {
     assert.deepEqual(await relationship(other, me), { ...none, blocking: true });
     assert.equal((await ctx.call('GET', `/profiles/${randomUUID()}/relationship`, { as: me })).status, 404);
     assert.equal((await ctx.call('GET', `/profiles/${'x'.repeat(37)}/relationship`, { as: me })).status, 400);
+  });
+
+  test('records block.changed with each real change (block, unblock), none for a repeat', async () => {
+    const [me, other] = [await ctx.newUser(), await ctx.newUser()];
+    for (const method of ['PUT', 'PUT', 'DELETE', 'DELETE', 'PUT'] as const) {
+      assert.equal((await ctx.call(method, `/profiles/${other}/block`, { as: me })).status, 204);
+    }
+    const events = (await outboxRows(ctx.db, 'block.changed')).filter((e) => e.partition_key === me);
+    assert.deepEqual(
+      events.map((e) => [e.payload.blockerId, e.payload.blockedId, e.payload.blocked]),
+      [
+        [me, other, true],
+        [me, other, false],
+        [me, other, true],
+      ],
+    );
   });
 
   test('blocking removes the follows both ways, once, and updates the counts', async () => {

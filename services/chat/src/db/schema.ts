@@ -1,5 +1,5 @@
 import type { InboxDb, OutboxTable, ProcessedEventsTable } from '@soulchat/platform';
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export type ConversationKind = 'direct' | 'group';
 export type MemberRole = 'owner' | 'admin' | 'member';
@@ -50,7 +50,17 @@ export interface ReactionsTable {
   created_at: Generated<Date>;
 }
 
+/** Who blocks whom, copied from the profile service's block.changed events (newest state per pair). */
+export interface BlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  /** 1 while the block stands, 0 once lifted (MariaDB has no boolean type). */
+  blocked: ColumnType<number, boolean, boolean>;
+  changed_at: Date;
+}
+
 export interface Database extends InboxDb {
+  blocks: BlocksTable;
   conversations: ConversationsTable;
   members: MembersTable;
   messages: MessagesTable;

@@ -4,10 +4,8 @@ import { createDaprClient, createDatabase, createLogger, createTokenVerifier, ro
 import { buildApp } from '../app.ts';
 import { readConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { fanoutSubscriptions } from '../events/fanout.ts';
 import { createPresence } from '../events/presence.ts';
-import { userDeletedSubscription } from '../events/user-deleted.ts';
-import { createBlockCache } from '../use-cases/blocks.ts';
+import { subscriptions } from '../events/subscriptions.ts';
 import { createSender } from '../use-cases/send.ts';
 import { Hub } from '../ws/hub.ts';
 import { chatOpenApi } from './openapi.ts';
@@ -27,14 +25,12 @@ test('the OpenAPI document lists exactly the routes the app serves', async () =>
   const db = createDatabase<Database>({ url: config.DATABASE_URL });
   const dapr = createDaprClient({ httpPort: 9 });
   const core = { config, log, db, dapr, nudgeRelay: () => undefined };
-  const blocks = createBlockCache(dapr, { ttlMs: 0, maxPairs: 1 });
   const app = buildApp({
     ...core,
-    blocks,
-    sends: createSender({ ...core, blocks }, { concurrency: 1, maxBatch: 1, lingerMs: 0 }),
+    sends: createSender(core, { concurrency: 1, maxBatch: 1, lingerMs: 0 }),
     verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [] }) }),
     presence: createPresence(dapr, log, 'chat'),
-    subscriptions: [...fanoutSubscriptions(new Hub(), log), userDeletedSubscription(db, log)],
+    subscriptions: subscriptions(new Hub(), db, log),
   });
   assert.deepEqual(routeDrift(app, chatOpenApi), { undocumented: [], unserved: [] });
   await db.destroy();

@@ -192,6 +192,7 @@ export const chatRoutes: RouteDoc[] = [
   eventRoute('/events/fanout/chat-signal', topics.chatSignal),
   eventRoute('/events/fanout/notification-created', topics.notificationCreated),
   eventRoute('/events/user-deleted', topics.userDeleted),
+  eventRoute('/events/block-changed', topics.blockChanged),
 ];
 
 export const chatOpenApi = openApiDocument('chat', chatRoutes);

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import type { MessageStage } from '../metrics.ts';
-import type { BlockCache } from './blocks.ts';
 import type { Sender } from './send.ts';
 
 export interface ChatDeps {
@@ -17,8 +16,6 @@ export interface ChatDeps {
   messageStored?: (kind: string) => void;
   /** Stores sends, batched (createSender). */
   sends: Sender;
-  /** Whether two users blocked each other, cached briefly (direct messages ask on every send). */
-  blocks: BlockCache;
   /** Records how long a message spent in one stage of its path (the stage histogram). */
   stage?: (stage: MessageStage, seconds: number) => void;
 }

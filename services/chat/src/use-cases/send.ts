@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, conflict, forbidden, notFound, traceHeaders } from '@soulchat/platform';
+import { blockedPairs, pairKey } from '../db/blocks.repository.ts';
 import { conversationsWithMembers, reserveSeqs } from '../db/conversations.repository.ts';
 import { clientKey, findByClientIds, insertMessages } from '../db/messages.repository.ts';
 import type { ConversationKind, MessageRow } from '../db/schema.ts';
@@ -100,20 +101,23 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
         send.reject(err);
       }
     }
-    const allowed = await Promise.all(accepted.map((a) => a.kind === 'group' || notBlocked(a)));
-    return accepted.filter((_, i) => allowed[i]);
+    return notBlocked(accepted);
   }
 
-  /** False (and the send answered) when either user blocked the other or that cannot be known now. */
-  async function notBlocked(a: AcceptedSend): Promise<boolean> {
-    const other = a.memberIds.find((m) => m !== a.send.senderId) ?? a.send.senderId;
-    try {
-      if (!(await deps.blocks.blocked(a.send.senderId, other))) return true;
+  /** Direct sends between users where either blocked the other are refused (the local copy of blocks). */
+  async function notBlocked(accepted: AcceptedSend[]): Promise<AcceptedSend[]> {
+    const otherOf = (a: AcceptedSend) => a.memberIds.find((m) => m !== a.send.senderId) ?? a.send.senderId;
+    const direct = accepted.filter((a) => a.kind === 'direct');
+    if (direct.length === 0) return accepted;
+    const blocked = await blockedPairs(
+      deps.db,
+      direct.map((a) => [a.send.senderId, otherOf(a)]),
+    );
+    return accepted.filter((a) => {
+      if (a.kind !== 'direct' || !blocked.has(pairKey(a.send.senderId, otherOf(a)))) return true;
       a.send.reject(forbidden('messages between these users are blocked'));
-    } catch (err) {
-      a.send.reject(err);
-    }
-    return false;
+      return false;
+    });
   }
 
   /** One transaction: reserve the numbers, store the messages, record their events. */

@@ -3,16 +3,24 @@ import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function insertBlockIfAbsent(db: Db, blockerId: string, blockedId: string, now: Date): Promise<void> {
-  await db
+/** True when the block is new (not already there). */
+export async function insertBlockIfAbsent(db: Db, blockerId: string, blockedId: string, now: Date): Promise<boolean> {
+  const result = await db
     .insertInto('blocks')
     .ignore()
     .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: now })
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function deleteBlock(db: Db, blockerId: string, blockedId: string): Promise<void> {
-  await db.deleteFrom('blocks').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).execute();
+/** True when there was a block to remove. */
+export async function deleteBlock(db: Db, blockerId: string, blockedId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('blocks')
+    .where('blocker_id', '=', blockerId)
+    .where('blocked_id', '=', blockedId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 function blocksBetween(db: Db, a: string, b: string) {

@@ -1,5 +1,12 @@
 import { create } from '@bufbuild/protobuf';
-import { encode, FollowCreatedSchema, newEnvelope, ProfileUpdatedSchema, topics } from '@soulchat/contracts';
+import {
+  BlockChangedSchema,
+  encode,
+  FollowCreatedSchema,
+  newEnvelope,
+  ProfileUpdatedSchema,
+  topics,
+} from '@soulchat/contracts';
 import type { OutgoingEvent } from '@soulchat/platform';
 import type { Profile } from '../domain/profile.ts';
 
@@ -30,5 +37,17 @@ export function profileUpdated(source: string, profile: Profile): OutgoingEvent 
     topic: topics.profileUpdated,
     partitionKey: profile.userId,
     payload: encode(ProfileUpdatedSchema, message),
+  };
+}
+
+/** A block was created (`blocked`) or lifted; keyed by the blocker so one user's changes stay in order. */
+export function blockChanged(source: string, blockerId: string, blockedId: string, blocked: boolean): OutgoingEvent {
+  const envelope = newEnvelope(topics.blockChanged, source);
+  const message = create(BlockChangedSchema, { envelope, blockerId, blockedId, blocked });
+  return {
+    eventId: envelope.id,
+    topic: topics.blockChanged,
+    partitionKey: blockerId,
+    payload: encode(BlockChangedSchema, message),
   };
 }
