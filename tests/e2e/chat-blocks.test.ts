@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type ChatDevice, connectDevice, type Frame } from '../harness/chat-client.ts';
+import { publishTestEvent } from '../harness/events.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
 import { newPerson as newPersonAt, type Person } from '../harness/people.ts';
 import { appUrl, sharedStack } from '../harness/stack.ts';
@@ -81,24 +82,16 @@ describe('blocks stop direct messages (the chat service keeps its own copy, fed 
     const [fay, gus] = await Promise.all([newPerson(), newPerson()]);
     const [withFay, withGus] = await Promise.all([openDirect(dan, fay), openDirect(dan, gus)]);
     const danDevice = await connect(chat2, dan);
-    const skeleton = info.apps.find((a) => a.id === 'skeleton');
-    assert.ok(skeleton, 'the test stack runs the skeleton app (a sidecar to publish test events from)');
-    const publish = async (blockedId: string, blocked: boolean, occurredAt: Date) => {
-      const event = {
-        envelope: { id: randomUUID(), type: 'block.changed', source: 'test', occurredAt: occurredAt.toISOString() },
-        blockerId: dan.id,
-        blockedId,
-        blocked,
-      };
-      // Keyed by the blocker, as the profile service keys them: both land on one partition, in order.
-      const url = `http://127.0.0.1:${skeleton.daprHttpPort}/v1.0/publish/pubsub/block.changed?metadata.partitionKey=${dan.id}`;
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'dapr-api-token': skeleton.daprApiToken },
-        body: JSON.stringify(event),
-      });
-      assert.equal(res.status, 204);
-    };
+    // Keyed by the blocker, as the profile service keys them: both land on one partition, in order.
+    const publish = (blockedId: string, blocked: boolean, occurredAt: Date) =>
+      publishTestEvent(
+        info,
+        'skeleton',
+        'block.changed',
+        dan.id,
+        { blockerId: dan.id, blockedId, blocked },
+        { occurredAt },
+      );
     // Dan blocks Fay now, and lifts it; then a stale copy of an older "blocked" arrives.
     assert.equal((await blockCall('PUT', dan, fay)).status, 204);
     await sendUntil(danDevice, withFay, 'FORBIDDEN');

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sinkPaths } from '../../tools/stack/sinks.ts';
 import { type ChatDevice, connectDevice, type Frame } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
+import { messageEventApplied, publishTestEvent } from '../harness/events.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
 import { logIn, newPerson, type Person } from '../harness/people.ts';
 import { mailsTo, smsTo } from '../harness/sinks.ts';
@@ -98,6 +99,7 @@ describe('notifications driven by events, through the real stack', () => {
     });
     sender.send({ type: 'send', conversationId: toBob.body.id, clientMsgId: 'to-bob-1', content: 'bob is here' });
     sender.send({ type: 'send', conversationId: toCarol.body.id, clientMsgId: 'to-carol-1', content: 'hello carol' });
+    const toBobAck = await sender.waitFor((f) => f.type === 'ack' && f.clientMsgId === 'to-bob-1');
     const n = await arrives(carol, 'message');
     assert.equal(n.title, `New message from ${alice.username}`);
     assert.equal(n.body, 'hello carol');
@@ -108,8 +110,9 @@ describe('notifications driven by events, through the real stack', () => {
       30_000,
     );
     assert.equal(mail.length, 1);
-    // Bob holds a socket (previous test): his message event was handled by now or soon; give it time.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Bob holds a socket (previous test). Once the notification service has applied his message's
+    // event, it must have made nothing of it.
+    await messageEventApplied(info, 'notifications', String(toBobAck.messageId));
     assert.deepEqual(
       (await list(bob)).filter((x) => x.kind === 'message'),
       [],
@@ -213,38 +216,32 @@ describe('notifications driven by events, through the real stack', () => {
   });
 
   test('an event delivered twice makes one notification', async () => {
-    const skeleton = info.apps.find((a) => a.id === 'skeleton');
-    assert.ok(skeleton);
-    const envelopeId = `test-follow-${randomUUID()}`;
-    const event = {
-      envelope: { id: envelopeId, type: 'follow.created', source: 'test', occurredAt: new Date().toISOString() },
-      followerId: alice.id,
-      followingId: carol.id,
-    };
-    for (let i = 0; i < 2; i++) {
-      const res = await fetch(`http://127.0.0.1:${skeleton.daprHttpPort}/v1.0/publish/pubsub/follow.created`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'dapr-api-token': skeleton.daprApiToken },
-        body: JSON.stringify(event),
-      });
-      assert.equal(res.status, 204);
-    }
-    const rows = await eventually(
-      () =>
-        rootQuery<{ n: number }>(info, 'SELECT COUNT(*) AS n FROM notifications.notifications WHERE source_id = ?', [
-          envelopeId,
-        ]),
-      (r) => Number(r[0]?.n) > 0,
+    // Keyed by the followed user, as the profile service keys them: all three on one partition, in order.
+    const publish = (id: string, followerId: string) =>
+      publishTestEvent(info, 'skeleton', 'follow.created', carol.id, { followerId, followingId: carol.id }, { id });
+    const count = async (envelopeId: string) =>
+      Number(
+        (
+          await rootQuery<{ n: number }>(
+            info,
+            'SELECT COUNT(*) AS n FROM notifications.notifications WHERE source_id = ?',
+            [envelopeId],
+          )
+        )[0]?.n,
+      );
+    const twice = `test-follow-${randomUUID()}`;
+    const barrier = `test-follow-${randomUUID()}`;
+    await publish(twice, alice.id);
+    await publish(twice, alice.id);
+    await publish(barrier, bob.id);
+    // The barrier is behind both copies on the partition: once it is applied, both copies were.
+    await eventually(
+      () => count(barrier),
+      (n) => n === 1,
       30_000,
+      'the barrier event to be applied',
     );
-    await new Promise((r) => setTimeout(r, 2000));
-    const again = await rootQuery<{ n: number }>(
-      info,
-      'SELECT COUNT(*) AS n FROM notifications.notifications WHERE source_id = ?',
-      [envelopeId],
-    );
-    assert.equal(Number(rows[0]?.n), 1);
-    assert.equal(Number(again[0]?.n), 1);
+    assert.equal(await count(twice), 1);
   });
 
   test('reading: mark one read, then all; unread filter and cursor pages', async () => {

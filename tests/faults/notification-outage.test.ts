@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sinkPaths } from '../../tools/stack/sinks.ts';
 import { defaultRunDir, type Stack, startStack } from '../../tools/stack/stack.ts';
 import { connectDevice } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
+import { eventApplied, publishTestEvent } from '../harness/events.ts';
 import { call } from '../harness/http.ts';
 import { newPerson, type Person } from '../harness/people.ts';
 import { mailsTo } from '../harness/sinks.ts';
@@ -45,6 +47,7 @@ describe('the notification service down and back', () => {
     assert.ok(notification);
     await notification.stop();
     let people: Person[];
+    let dmId = '';
     try {
       people = await Promise.all([newPerson(url('user'), 'oa'), newPerson(url('user'), 'ob')]);
       const [a, b] = people as [Person, Person];
@@ -55,6 +58,7 @@ describe('the notification service down and back', () => {
         token: a.token,
       });
       assert.equal(dm.status, 200);
+      dmId = dm.body.id;
       const device = await connectDevice(url('chat-1'), a.token);
       try {
         device.send({ type: 'send', conversationId: dm.body.id, clientMsgId: 'while-down', content: 'are you there?' });
@@ -82,8 +86,35 @@ describe('the notification service down and back', () => {
       );
       assert.equal(n, 1, `${p.username}: one ${kind}`);
     }
-    // Kafka may redeliver what was in flight around the restart: still one each, a moment later.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Kafka may redeliver what was in flight around the restart. A barrier event behind each
+    // partition involved (same topic and key; addressed to nobody here) must be applied first:
+    // then every redelivery was too, and the counts still hold.
+    const nobody = randomUUID();
+    const barriers = [
+      ...[a, b].map(
+        (p) => ['user.registered', p.id, { userId: nobody, username: 'barrier', email: 'b@x.test' }] as const,
+      ),
+      ['follow.created', b.id, { followerId: a.id, followingId: nobody }] as const,
+      [
+        'message.created',
+        dmId,
+        {
+          messageId: randomUUID(),
+          conversationId: dmId,
+          seq: '2',
+          senderId: a.id,
+          kind: 'text',
+          content: 'barrier',
+          createdAt: new Date().toISOString(),
+          memberIds: [a.id, nobody],
+          conversationKind: 'direct',
+          clientMsgId: 'barrier',
+        },
+      ] as const,
+    ];
+    for (const [topic, key, fields] of barriers) {
+      await eventApplied(stack.info, 'notifications', await publishTestEvent(stack.info, 'user', topic, key, fields));
+    }
     for (const [p, kind] of expected) assert.equal(await countOf(p.id, kind), 1, `${p.username}: still one ${kind}`);
     const { maildir } = sinkPaths(stack.info.runDir);
     for (const p of [a, b]) {

@@ -90,15 +90,23 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
   return { app, pair, url: (p) => `http://127.0.0.1:${spec.port}${p}`, stop: () => supervisor.stopAll() };
 }
 
-/** Polls `read` until `done` holds for its result; returns the last result either way. */
+/**
+ * Polls `read` until `done` holds for its result, and returns that result. Fails (throws) when
+ * it does not hold within `timeoutMs`, saying what was awaited and what was last seen.
+ */
 export async function eventually<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 30_000,
+  what = 'the condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
-  while (!done(value) && Date.now() < deadline) {
+  while (!done(value)) {
+    if (Date.now() >= deadline) {
+      const seen = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen.slice(0, 500)}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
     value = await read();
   }

@@ -33,6 +33,7 @@ export function compactStep(s: StepReport) {
     deliverMs: { p50: s.deliver.p50, p95: s.deliver.p95, p99: s.deliver.p99 },
     deliveries: s.deliver.samples,
     outboxLagP99Seconds: s.outboxLag ? Number(s.outboxLag.p99Seconds.toFixed(3)) : null,
+    stages: s.stages,
     cpuPercent: s.cpu?.totalPercent ?? null,
     cpuSeconds: s.cpu?.secondsByKind ?? {},
     busiest: s.cpu?.busiest ?? [],

@@ -12,6 +12,7 @@ import type { ProcessKind } from './proc.ts';
 import { seededRandom } from './rng.ts';
 import { buildSchedule } from './schedule.ts';
 import type { MixWeights, StepSettings } from './settings.ts';
+import { readStages, type StageFigures, type StageSnapshot, stageDelta } from './stages.ts';
 import type { SyncReport } from './sync-check.ts';
 
 export interface SweepTarget {
@@ -33,6 +34,8 @@ export type StepReport = Omit<StepOutcome, 'closed'> & {
   cpu: CpuUsage | null;
   rssMb: Partial<Record<ProcessKind, number>>;
   outboxLag: OutboxLag | null;
+  /** Where the step's messages spent their time, from chat's stage histogram (empty for the relay). */
+  stages: Record<string, StageFigures>;
   sync?: SyncReport;
 };
 
@@ -49,6 +52,7 @@ export async function runStep(target: SweepTarget, settings: StepSettings, rate:
   const cpu = new CpuMeter(target.processes);
   const outbox = new OutboxSampler(target.metricsUrls);
   let outboxLag: OutboxLag | null = null;
+  let stagesBefore: Promise<StageSnapshot> = Promise.resolve(new Map());
   const run = await target.generator.runStep(schedule, {
     tag: `${runTag}s${step}`,
     content: filler.repeat(Math.ceil(settings.contentBytes / filler.length)).slice(0, settings.contentBytes),
@@ -56,6 +60,7 @@ export async function runStep(target: SweepTarget, settings: StepSettings, rate:
     onWindowStart: () => {
       cpu.start();
       outbox.start();
+      stagesBefore = readStages(target.metricsUrls);
     },
     onWindowEnd: () => {
       cpu.stop();
@@ -70,6 +75,8 @@ export async function runStep(target: SweepTarget, settings: StepSettings, rate:
     cpu: cpu.usage ?? null,
     rssMb: rssMegabytesByKind(target.processes),
     outboxLag,
+    // Read after the drain, so the window's last messages are counted through delivery.
+    stages: stageDelta(await stagesBefore, await readStages(target.metricsUrls)),
   };
   if (target.afterStep) report.sync = await target.afterStep(run, step);
   return report;
@@ -79,10 +86,14 @@ export function describeStep(name: string, s: StepReport): string {
   const cpu = s.cpu ? ` cpu ${s.cpu.totalPercent}% ${JSON.stringify(s.cpu.percentByKind)}` : '';
   const sync = s.sync ? ` synced ${s.sync.syncedOk}/${s.sync.devices}` : '';
   const lag = s.outboxLag ? ` outbox p99 ${s.outboxLag.p99Seconds.toFixed(2)}s` : '';
+  const stages = Object.entries(s.stages)
+    .map(([name, f]) => `${name} ${f.meanMs}/${f.p99Ms ?? '>5000'}`)
+    .join(', ');
   return (
     `[bench] ${name} ${s.offered}/s: acked ${s.acked}/${s.sent} (${s.ackedPerSecond}/s), delivered ${s.deliveredPerSecond}/s, ` +
     `ack p50/p99 ${s.ack.p50}/${s.ack.p99} ms, deliver p50/p95/p99 ${s.deliver.p50}/${s.deliver.p95}/${s.deliver.p99} ms,` +
-    ` missing ${s.missingDeliveries}, dup ${s.duplicates}, closed ${s.disconnects}${lag}${sync}${cpu}`
+    ` missing ${s.missingDeliveries}, dup ${s.duplicates}, closed ${s.disconnects}${lag}${sync}${cpu}` +
+    (stages ? `; stage mean/p99 ms: ${stages}` : '')
   );
 }
 
