@@ -29,8 +29,15 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
   let loadedAt = 0;
   const minRefreshMs = options.minRefreshMs ?? 10_000;
 
+  /** A key set that cannot be had is the verifier's problem, not the token's: 503, retry soon. */
   async function refresh(): Promise<void> {
-    keys = createLocalJWKSet(await options.loadJwks());
+    let jwks: JSONWebKeySet;
+    try {
+      jwks = await options.loadJwks();
+    } catch (err) {
+      throw keysUnavailable(err);
+    }
+    keys = createLocalJWKSet(jwks);
     loadedAt = Date.now();
   }
 
@@ -75,11 +82,24 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
   return { verify, requireUser };
 }
 
+/** Seconds a client should wait before retrying when the keys could not be fetched. */
+const keysRetryAfterSeconds = 2;
+
+function keysUnavailable(err: unknown): AppError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new AppError(
+    'UNAVAILABLE',
+    `cannot verify tokens now (${reason}); retry shortly`,
+    { retryAfterSeconds: keysRetryAfterSeconds },
+    { 'retry-after': String(keysRetryAfterSeconds) },
+  );
+}
+
 function toAuthError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof errors.JWTExpired) return new AppError('UNAUTHORIZED', 'token expired');
   if (err instanceof errors.JOSEError) return new AppError('UNAUTHORIZED', 'invalid token');
-  if (err instanceof Error) return new AppError('UNAVAILABLE', `cannot verify tokens now: ${err.message}`);
+  if (err instanceof Error) return keysUnavailable(err);
   return new AppError('UNAUTHORIZED', 'invalid token');
 }
 

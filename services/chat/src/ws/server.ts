@@ -1,6 +1,6 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger, TokenVerifier } from '@soulchat/platform';
+import { AppError, type Logger, notFound, type TokenVerifier, unauthorized } from '@soulchat/platform';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.ts';
 import { ClientConnection, closeCodes, type FetchRange } from './connection.ts';
@@ -24,17 +24,21 @@ function tokenOf(req: IncomingMessage): string | undefined {
   return url.searchParams.get('access_token') ?? undefined;
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+/** An upgrade refused with our JSON error model, before any socket exists. */
+function refuse(socket: Duplex, err: AppError): void {
+  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+  const headers = Object.entries(err.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\ncontent-type: application/json\r\n${headers}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
 /**
  * WebSocket endpoint at /ws on the app's HTTP server. The token is checked before the upgrade,
- * so a bad one gets a plain 401 and never a socket.
+ * so a bad one gets a plain 401 and never a socket (and a verifier without keys a 503).
  */
 export function attachSocketServer(server: Server, deps: SocketServerDeps) {
   const { config, log, hub } = deps;
@@ -48,15 +52,15 @@ export function attachSocketServer(server: Server, deps: SocketServerDeps) {
   const limits = { sendBufferBytes: config.WS_SEND_BUFFER_BYTES, framesPer10s: config.WS_FRAMES_PER_10S };
 
   server.on('upgrade', async (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/ws')
-      return refuse(socket, 404, 'NOT_FOUND', 'no such endpoint');
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/ws') return refuse(socket, notFound('endpoint'));
     const token = tokenOf(req);
-    if (!token) return refuse(socket, 401, 'UNAUTHORIZED', 'missing access token');
+    if (!token) return refuse(socket, unauthorized('missing access token'));
     let userId: string;
     try {
       userId = (await deps.verifier.verify(token)).id;
     } catch (err) {
-      return refuse(socket, 401, 'UNAUTHORIZED', (err as Error).message);
+      // 401 only for a bad token; keys that cannot be fetched now are a 503 (the token may be fine).
+      return refuse(socket, err instanceof AppError ? err : unauthorized((err as Error).message));
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new ClientConnection(userId, ws, limits, deps.fetchRange, log);
