@@ -43,6 +43,12 @@ export interface BulkEntry {
   metadata: Record<string, string>;
 }
 
+/** An entry of a bulk publish the broker did not take, with Dapr's reason. */
+export interface FailedEntry {
+  entryId: string;
+  error: string;
+}
+
 export interface InvokeResult {
   status: number;
   body: unknown;
@@ -134,7 +140,8 @@ export function createDaprClient(options: DaprClientOptions) {
      * Publishes several events to one topic in one call (Dapr's bulk publish, one producer send
      * to the broker). Returns the entry ids that failed; none when all went out.
      */
-    async publishBulk(pubsub: string, topic: string, entries: BulkEntry[]): Promise<string[]> {
+    /** Publishes the entries in one call; returns the ones that failed (none when all went out). */
+    async publishBulk(pubsub: string, topic: string, entries: BulkEntry[]): Promise<FailedEntry[]> {
       return inClientSpan(`publish bulk ${topic}`, { 'messaging.destination.name': topic }, async () => {
         // The events are stored as JSON text: spliced in as they are, not parsed and re-serialised.
         const body = `[${entries
@@ -152,10 +159,10 @@ export function createDaprClient(options: DaprClientOptions) {
           await res.arrayBuffer();
           return [];
         }
-        const failed = (await readBody(res)) as { failedEntries?: Array<{ entryId: string }> } | undefined;
+        const failed = (await readBody(res)) as { failedEntries?: Array<Partial<FailedEntry>> } | undefined;
         if (!failed?.failedEntries?.length)
           throw new DaprError(`bulk publish ${topic} failed with ${res.status}`, res.status, failed);
-        return failed.failedEntries.map((f) => f.entryId);
+        return failed.failedEntries.map((f) => ({ entryId: String(f.entryId), error: String(f.error ?? 'unknown') }));
       });
     },
 

@@ -51,6 +51,9 @@ export {
   type OutboxTable,
   type OutgoingEvent,
   outboxMetrics,
+  type ParkedEvent,
+  parkedEvents,
+  replayParked,
   startOutboxRelay,
 } from './outbox.ts';
 export { closeServer, createApp, listen, onShutdown } from './server.ts';

@@ -4,6 +4,7 @@ import type { Metric } from 'prom-client';
 import type { DaprClient } from './dapr.ts';
 import type { Logger } from './logger.ts';
 import { domainGauge } from './metrics.ts';
+import { eligibleRows, settle } from './outbox-plan.ts';
 import { traceHeaders } from './telemetry.ts';
 
 /** The outbox table each publishing service creates in its own database (see its migrations). */
@@ -15,9 +16,14 @@ export interface OutboxTable {
   payload: string;
   created_at: Generated<Date>;
   published_at: Date | null;
+  /** Failed publishes charged to this event (only those while the broker took others). */
   attempts: Generated<number>;
   /** The traceparent of the transaction that recorded the event, if it ran in a trace. */
   trace_parent: string | null;
+  /** Set when the event failed `maxAttempts` times: no longer sent until replayed. */
+  parked_at: Generated<Date | null>;
+  /** Why the last publish of this event failed. */
+  last_error: Generated<string | null>;
 }
 
 export interface OutboxDb {
@@ -84,11 +90,15 @@ export interface OutboxRelayOptions<DB extends OutboxDb> {
   lingerMs?: number;
   /** Told of each published event: when it was recorded and how long the publish call took. */
   onPublished?: (event: { topic: string; recordedAt: Date }, publishSeconds: number) => void;
+  /** Failed publishes (while the broker took other events) after which an event is parked... */
+  maxAttempts?: number;
+  /** ...once it is at least this old. */
+  minParkAgeMs?: number;
 }
 
 type PendingRow = Pick<
   Selectable<OutboxTable>,
-  'id' | 'event_id' | 'topic' | 'partition_key' | 'payload' | 'created_at' | 'trace_parent'
+  'id' | 'event_id' | 'topic' | 'partition_key' | 'payload' | 'created_at' | 'trace_parent' | 'attempts'
 >;
 
 /** Rows by topic, each list in id order: one bulk publish per topic keeps each key's order. */
@@ -102,32 +112,27 @@ function byTopic(rows: PendingRow[]): Map<string, PendingRow[]> {
   return groups;
 }
 
-/** The rows up to (not including) the first failed one: later rows of its key must not overtake it. */
-function beforeFirstFailure(rows: PendingRow[], failedIds: string[]): PendingRow[] {
-  if (failedIds.length === 0) return rows;
-  const failed = new Set(failedIds);
-  const first = rows.findIndex((row) => failed.has(String(row.id)));
-  return rows.slice(0, first < 0 ? rows.length : first);
-}
-
 /**
  * Publishes pending outbox rows in id order, a batch per pass: each topic's rows in one bulk
  * publish, then one statement marks them sent. The claim is a locking read without SKIP LOCKED
  * at READ COMMITTED: a second replica's pass waits for this one instead of overtaking it (each
- * key stays in order), and writers inserting new rows never wait (no gap locks).
+ * key stays in order), and writers inserting new rows never wait (no gap locks). An event the
+ * broker refuses holds back only its own key (outbox-plan.ts) and is parked after `maxAttempts`.
  */
 export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOptions<DB>) {
   const { dapr, pubsub, log } = options;
   const db = options.db as unknown as Kysely<OutboxDb>;
   const batchSize = options.batchSize ?? 500;
   const keepPublishedMs = options.keepPublishedMs ?? 3_600_000;
+  const parkPolicy = { maxAttempts: options.maxAttempts ?? 10, minAgeMs: options.minParkAgeMs ?? 60_000 };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
   let prunedAt = 0;
 
-  async function publishTopic(topic: string, rows: PendingRow[]): Promise<PendingRow[]> {
+  /** Publishes one topic's rows in one call; returns the failed ones' ids with the reason. */
+  async function publishTopic(topic: string, rows: PendingRow[]): Promise<Map<string, string>> {
     const started = performance.now();
     const entries = rows.map((row) => ({
       entryId: String(row.id),
@@ -138,16 +143,45 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
         ...(row.trace_parent ? { 'cloudevent.traceparent': row.trace_parent } : {}),
       },
     }));
-    let sent: PendingRow[];
+    let failed: Map<string, string>;
     try {
-      sent = beforeFirstFailure(rows, await dapr.publishBulk(pubsub, topic, entries));
+      failed = new Map((await dapr.publishBulk(pubsub, topic, entries)).map((f) => [f.entryId, f.error]));
     } catch (err) {
       log.warn({ err, topic, events: rows.length }, 'outbox publish failed; will retry');
-      sent = [];
+      failed = new Map(rows.map((row) => [String(row.id), (err as Error).message]));
     }
     const seconds = (performance.now() - started) / 1000;
-    for (const row of sent) options.onPublished?.({ topic, recordedAt: new Date(row.created_at) }, seconds);
-    return sent;
+    for (const row of rows)
+      if (!failed.has(String(row.id))) options.onPublished?.({ topic, recordedAt: new Date(row.created_at) }, seconds);
+    return failed;
+  }
+
+  /** Pending rows in id order, minus those queued behind a failing event of their key. */
+  async function claim(trx: Transaction<OutboxDb>): Promise<PendingRow[]> {
+    const failingHeads = await trx
+      .selectFrom('outbox')
+      .select(['topic', 'partition_key', (eb) => eb.fn.min('id').as('head')])
+      .where('published_at', 'is', null)
+      .where('parked_at', 'is', null)
+      .where('attempts', '>', 0)
+      .groupBy(['topic', 'partition_key'])
+      .execute();
+    return trx
+      .selectFrom('outbox')
+      .select(['id', 'event_id', 'topic', 'partition_key', 'payload', 'created_at', 'trace_parent', 'attempts'])
+      .where('published_at', 'is', null)
+      .where('parked_at', 'is', null)
+      .where((eb) =>
+        eb.and(
+          failingHeads.map((h) =>
+            eb.or([eb('topic', '!=', h.topic), eb('partition_key', '!=', h.partition_key), eb('id', '<=', h.head)]),
+          ),
+        ),
+      )
+      .orderBy('id')
+      .limit(batchSize)
+      .forUpdate()
+      .execute();
   }
 
   async function relayBatch(): Promise<number> {
@@ -155,39 +189,38 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
       .transaction()
       .setIsolationLevel('read committed')
       .execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('outbox')
-          .select(['id', 'event_id', 'topic', 'partition_key', 'payload', 'created_at', 'trace_parent'])
-          .where('published_at', 'is', null)
-          .orderBy('id')
-          .limit(batchSize)
-          .forUpdate()
-          .execute();
-        const groups = [...byTopic(rows)];
-        const sent = (await Promise.all(groups.map(([topic, list]) => publishTopic(topic, list)))).flat();
-        const published = new Set(sent);
-        const unsent = rows.filter((row) => !published.has(row));
-        if (sent.length > 0)
+        const rows = eligibleRows(await claim(trx));
+        const results = await Promise.all([...byTopic(rows)].map(([topic, list]) => publishTopic(topic, list)));
+        const errors = new Map(results.flatMap((failed) => [...failed]));
+        const outcome = settle(rows, new Set(errors.keys()), { ...parkPolicy, now: Date.now() });
+        const ids = (list: PendingRow[]) => list.map((row) => row.id);
+        if (outcome.published.length > 0)
           await trx
             .updateTable('outbox')
             .set({ published_at: new Date() })
-            .where(
-              'id',
-              'in',
-              sent.map((row) => row.id),
-            )
+            .where('id', 'in', ids(outcome.published))
             .execute();
-        if (unsent.length > 0)
+        for (const row of [...outcome.charged, ...outcome.parked]) {
+          const parked = outcome.parked.includes(row);
+          const lastError = (errors.get(String(row.id)) ?? 'unknown').slice(0, 1000);
           await trx
             .updateTable('outbox')
-            .set({ attempts: sql`attempts + 1` })
-            .where(
-              'id',
-              'in',
-              unsent.map((row) => row.id),
-            )
+            .set({ attempts: sql`attempts + 1`, last_error: lastError, ...(parked ? { parked_at: new Date() } : {}) })
+            .where('id', '=', row.id)
             .execute();
-        return sent.length;
+          if (parked)
+            log.error(
+              {
+                eventId: row.event_id,
+                topic: row.topic,
+                partitionKey: row.partition_key,
+                attempts: row.attempts + 1,
+                lastError,
+              },
+              'outbox event parked: the broker refuses it; later events of its key go on without it (replay once fixed)',
+            );
+        }
+        return outcome.published.length;
       });
   }
 
@@ -285,6 +318,7 @@ export function outboxMetrics<DB extends OutboxDb>(database: Kysely<DB>): Metric
         .selectFrom('outbox')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
         .where('published_at', 'is', null)
+        .where('parked_at', 'is', null)
         .executeTakeFirst()
         // A database that is down must not fail the whole scrape: the gauges keep their last value.
         .catch(() => undefined);
@@ -299,6 +333,17 @@ export function outboxMetrics<DB extends OutboxDb>(database: Kysely<DB>): Metric
         if (row) this.set(Number(row.n));
       },
     }),
+    domainGauge('soulchat_outbox_parked_events', 'Events the broker refused too often, set aside until replayed', {
+      async collect() {
+        const row = await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('parked_at', 'is not', null)
+          .executeTakeFirst()
+          .catch(() => undefined);
+        if (row) this.set(Number(row.n));
+      },
+    }),
     domainGauge('soulchat_outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event (0 when none)', {
       async collect() {
         const row = await pending();
@@ -306,4 +351,47 @@ export function outboxMetrics<DB extends OutboxDb>(database: Kysely<DB>): Metric
       },
     }),
   ];
+}
+
+/** A parked event, as an operator sees it before replaying it. */
+export interface ParkedEvent {
+  id: number;
+  eventId: string;
+  topic: string;
+  partitionKey: string;
+  attempts: number;
+  parkedAt: Date;
+  lastError: string | null;
+}
+
+export async function parkedEvents<DB extends OutboxDb>(database: Kysely<DB>): Promise<ParkedEvent[]> {
+  const db = database as unknown as Kysely<OutboxDb>;
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'event_id', 'topic', 'partition_key', 'attempts', 'parked_at', 'last_error'])
+    .where('parked_at', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    topic: r.topic,
+    partitionKey: r.partition_key,
+    attempts: r.attempts,
+    parkedAt: r.parked_at ?? new Date(0),
+    lastError: r.last_error,
+  }));
+}
+
+/**
+ * Puts parked events (all, or those with these outbox ids) back in line with a fresh count of
+ * attempts; the relay sends them at its next pass. Returns how many were replayed.
+ */
+export async function replayParked<DB extends OutboxDb>(database: Kysely<DB>, ids?: number[]): Promise<number> {
+  const db = database as unknown as Kysely<OutboxDb>;
+  if (ids && ids.length === 0) return 0;
+  let query = db.updateTable('outbox').set({ parked_at: null, attempts: 0 }).where('parked_at', 'is not', null);
+  if (ids) query = query.where('id', 'in', ids);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
