@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, type OutboxDb, parkedEvents, replayParked } from '@soulchat/platform';
+import { sql } from 'kysely';
 import type { StackInfo } from './stack/sidecar.ts';
 import { defaultRunDir } from './stack/stack.ts';
 
@@ -43,6 +44,16 @@ async function withDatabase<T>(url: string, work: (db: ReturnType<typeof createD
     await db.destroy();
   }
 }
+
+const hasOutbox = (url: string) =>
+  withDatabase(url, async (db) => {
+    const found =
+      await sql`select 1 from information_schema.tables where table_schema = database() and table_name = 'outbox'`.execute(
+        db,
+      );
+    return found.rows.length > 0;
+  });
+for (const [id, url] of databases) if (!(await hasOutbox(url))) databases.delete(id);
 
 if (command === 'list') {
   for (const [id, url] of databases) {

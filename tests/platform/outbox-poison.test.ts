@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -128,5 +129,25 @@ describe('an outbox event the broker refuses', () => {
     assert.ok(healthy.length > 0);
     for (const id of healthy.slice(0, -5))
       assert.notEqual((await row(id)).published_at, null, `healthy ${id} published`);
+  });
+});
+
+describe('npm run outbox (the operator command)', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'tools/outbox.ts', ...args, '--run-dir', sharedStack().runDir], {
+      cwd: path.join(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  test('lists the parked events of every service with an outbox, and refuses an unknown service', () => {
+    const list = run('list');
+    assert.equal(list.status, 0, list.stderr);
+    for (const service of ['user', 'profile', 'chat', 'notification'])
+      assert.match(list.stdout, new RegExp(`^${service}: \\d+ parked$`, 'm'));
+    assert.doesNotMatch(list.stdout, /^skeleton:/m, 'an app without an outbox is not listed');
+    const unknown = run('replay', 'nosuch');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /services with an outbox: .*chat/);
   });
 });

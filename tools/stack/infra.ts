@@ -34,6 +34,8 @@ export async function startRedis(sup: Supervisor, tools: Toolchain, infra: Infra
 export async function startMariadb(sup: Supervisor, infra: Infra): Promise<void> {
   const dir = path.join(sup.runDir, 'mariadb');
   const data = path.join(dir, 'data');
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   if (!existsSync(path.join(data, 'mysql'))) {
     mkdirSync(data, { recursive: true });
     execFileSync(
@@ -61,6 +63,9 @@ export async function startMariadb(sup: Supervisor, infra: Infra): Promise<void>
       `--port=${infra.mariadb.port}`,
       `--socket=${path.join(dir, 'mariadb.sock')}`,
       `--pid-file=${path.join(dir, 'mariadb.pid')}`,
+      // Its own temporary files: stacks side by side sharing /tmp once lost one to the other
+      // ("Error on delete of '/tmp/#sql-temptable-...'") during a migration.
+      `--tmpdir=${tmp}`,
       '--skip-name-resolve',
       '--innodb-buffer-pool-size=128M',
       '--max-connections=500',
