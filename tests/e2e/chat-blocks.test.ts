@@ -103,4 +103,48 @@ describe('blocks stop direct messages (the chat service keeps its own copy, fed 
     await sendUntil(danDevice, withGus, 'FORBIDDEN');
     assert.equal((await sendOnce(danDevice, withFay, 'after-stale')).type, 'ack');
   });
+
+  test('nobody is put into a group by someone they blocked, or whom they blocked', async () => {
+    const [owner, blocker, friend] = await Promise.all([newPerson(), newPerson(), newPerson()]);
+    const [ownerDevice, dm] = await Promise.all([connect(chat1, owner), openDirect(owner, blocker)]);
+    assert.equal((await blockCall('PUT', blocker, owner)).status, 204);
+    // The block reaches chat by event: a direct send refused is the barrier.
+    await sendUntil(ownerDevice, dm, 'FORBIDDEN');
+    const refusedGroup = await call<ErrorBody>(`${chat1}/groups`, {
+      body: { name: 'no', memberIds: [friend.id, blocker.id] },
+      token: owner.token,
+    });
+    assert.equal(refusedGroup.status, 403);
+    const group = await call<{ id: string; members: unknown[] }>(`${chat2}/groups`, {
+      body: { name: 'yes', memberIds: [friend.id] },
+      token: owner.token,
+    });
+    assert.equal(group.status, 201);
+    const add = await call<ErrorBody>(`${chat2}/groups/${group.body.id}/members`, {
+      body: { userId: blocker.id },
+      token: owner.token,
+    });
+    assert.equal(add.status, 403);
+    const members = await call<{ members: Array<{ userId: string }> }>(`${chat1}/conversations/${group.body.id}`, {
+      token: owner.token,
+    });
+    assert.deepEqual(members.body.members.map((m) => m.userId).sort(), [owner.id, friend.id].sort());
+  });
+
+  test('presence is only for people who share a conversation, and never across a block', async () => {
+    const [viewer, contact, stranger] = await Promise.all([newPerson(), newPerson(), newPerson()]);
+    const dm = await openDirect(viewer, contact);
+    const presence = async () =>
+      (
+        await call<{ items: Array<{ userId: string }> }>(
+          `${chat2}/presence?ids=${viewer.id},${contact.id},${stranger.id}`,
+          { token: viewer.token },
+        )
+      ).body.items.map((i) => i.userId);
+    assert.deepEqual((await presence()).sort(), [viewer.id, contact.id].sort());
+    const viewerDevice = await connect(chat1, viewer);
+    assert.equal((await blockCall('PUT', contact, viewer)).status, 204);
+    await sendUntil(viewerDevice, dm, 'FORBIDDEN');
+    assert.deepEqual(await presence(), [viewer.id]);
+  });
 });

@@ -193,6 +193,9 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
 
   test('presence shows connected users online and the others with their last-seen time', async () => {
     const online = await newPerson();
+    // Presence is only for people who share a conversation.
+    const dm = await call(`${chat1}/conversations/direct`, { body: { userId: online.id }, token: owner.token });
+    assert.equal(dm.status, 200);
     const device = await connectDevice(chat1, online.token);
     const seen = await eventually(
       () =>

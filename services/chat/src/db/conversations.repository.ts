@@ -168,3 +168,17 @@ export async function conversationsOf(db: Db, userId: string) {
 export async function removeUserEverywhere(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('members').where('user_id', '=', userId).execute();
 }
+
+/** Which of `userIds` share at least one conversation with `viewerId`. */
+export async function sharingAConversation(db: Db, viewerId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('members as mine')
+    .innerJoin('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+    .select('theirs.user_id')
+    .distinct()
+    .where('mine.user_id', '=', viewerId)
+    .where('theirs.user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}

@@ -166,7 +166,7 @@ export const chatRoutes: RouteDoc[] = [
   {
     method: 'get',
     path: '/presence',
-    summary: 'online and last seen of up to 100 users',
+    summary: 'online and last seen of up to 100 users: only oneself and people sharing a conversation, never across a block',
     access: 'user',
     query: presenceQuery,
     responses: { 200: '{items}' },

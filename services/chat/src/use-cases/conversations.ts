@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, forbidden, notFound } from '@soulchat/platform';
+import { blockedPairs } from '../db/blocks.repository.ts';
 import {
   addMember,
   conversationsOf,
@@ -66,6 +67,15 @@ export async function openDirect(deps: ChatDeps, userId: string, otherId: string
   return describeConversation(deps, id, userId);
 }
 
+/** Nobody is put into a group by someone they blocked (or who blocked them): chat's copy of blocks. */
+async function refuseBlocked(deps: ChatDeps, actorId: string, userIds: string[]): Promise<void> {
+  const blocked = await blockedPairs(
+    deps.db,
+    userIds.map((id): [string, string] => [actorId, id]),
+  );
+  if (blocked.size > 0) throw forbidden('you cannot add someone who blocked you or whom you blocked');
+}
+
 export async function createGroup(
   deps: ChatDeps,
   ownerId: string,
@@ -75,6 +85,7 @@ export async function createGroup(
   if (others.length + 1 > deps.config.GROUP_MEMBER_LIMIT) {
     throw new AppError('BAD_REQUEST', `a group has at most ${deps.config.GROUP_MEMBER_LIMIT} members`);
   }
+  await refuseBlocked(deps, ownerId, others);
   const id = randomUUID();
   await deps.db.transaction().execute(async (trx) => {
     await insertConversation(trx, {
@@ -129,6 +140,7 @@ export async function addGroupMember(deps: ChatDeps, id: string, actorId: string
   if (target) return describeConversation(deps, id, actorId);
   if (role === 'owner' || !canManage(actorRole, undefined, role))
     throw forbidden('you cannot add members with that role');
+  await refuseBlocked(deps, actorId, [userId]);
   if ((await countMembers(deps.db, id)) >= deps.config.GROUP_MEMBER_LIMIT) {
     throw new AppError('CONFLICT', `the group is full (${deps.config.GROUP_MEMBER_LIMIT} members)`);
   }

@@ -3,6 +3,7 @@ import { type AuthState, parseInput, type TokenVerifier } from '@soulchat/platfo
 import type { Presence } from '../../events/presence.ts';
 import type { ChatDeps } from '../../use-cases/deps.ts';
 import { edit, history, markRead, react, recall } from '../../use-cases/messages.ts';
+import { visiblePresence } from '../../use-cases/presence.ts';
 import { sendMessage } from '../../use-cases/send.ts';
 import { idParams } from '../conversations/schema.ts';
 import { editBody, historyQuery, messageParams, presenceQuery, reactionParams, readBody, sendBody } from './schema.ts';
@@ -49,7 +50,7 @@ export function messagesRouter(deps: ChatDeps, verifier: TokenVerifier, presence
   });
   router.get('/presence', async (ctx) => {
     const { ids } = parseInput(presenceQuery, ctx.query);
-    ctx.body = { items: await presence.read(ids) };
+    ctx.body = { items: await visiblePresence(deps, presence, me(ctx.state), ids) };
   });
   return router;
 }
