@@ -85,6 +85,18 @@ describe('bad input gets a 4xx with a code, never a 500', () => {
     assert.equal(res.status, 400);
   });
 
+  test('an Idempotency-Key too short to be unguessable is refused (it also reads the status)', async () => {
+    for (const key of ['abcdefgh', 'x'.repeat(21)]) {
+      const res = await call<ErrorBody>(`${ctx.base}/register`, {
+        body: { username: 'valid_name', email: 'a@b.co', password: 'long enough pw' },
+        headers: { 'idempotency-key': key },
+      });
+      assert.equal(res.status, 400, key);
+      assert.match(res.body.error.message, /128 random bits/);
+      assert.equal((await call<ErrorBody>(`${ctx.base}/registrations/${key}`)).status, 400, key);
+    }
+  });
+
   test('an unknown refresh token is a 401', async () => {
     const res = await call<ErrorBody>(`${ctx.base}/token/refresh`, { body: { refreshToken: 'x'.repeat(43) } });
     assert.equal(res.status, 401);

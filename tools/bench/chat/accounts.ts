@@ -44,7 +44,7 @@ const userIdOf = (reply: Reply) => (reply.body.user as { id?: string } | undefin
 
 /** 201 at once, or 202 while the saga runs (poll it), or 503 when it compensated (retry it). */
 async function register(userUrl: string, username: string, password: string): Promise<string> {
-  const registrationId = `${username}_${randomBytes(4).toString('hex')}`;
+  const registrationId = randomBytes(16).toString('base64url');
   const body = { username, email: `${username}@bench.test`, password };
   for (let attempt = 0; attempt < 5; attempt++) {
     let reply = await request(`${userUrl}/register`, { body, headers: { 'idempotency-key': registrationId } });

@@ -20,10 +20,20 @@ export interface AuthRouteDeps {
   verifier: TokenVerifier;
 }
 
-function answerRegistration(ctx: Context, registrationId: string, result: RegisterResult): void {
+/**
+ * The POST that registered answers with the account (its caller sent those details); a status
+ * read by registration id answers with the user id only: no personal data to whoever holds the id.
+ */
+function answerRegistration(
+  ctx: Context,
+  registrationId: string,
+  result: RegisterResult,
+  asker: 'registrant' | 'poll',
+) {
   if (result.state === 'registered') {
     ctx.status = 201;
-    ctx.body = { registrationId, status: 'registered', user: publicAccount(result.account) };
+    const user = asker === 'registrant' ? publicAccount(result.account) : { id: result.account.id };
+    ctx.body = { registrationId, status: 'registered', user };
     return;
   }
   ctx.status = 202;
@@ -40,12 +50,12 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const result = await inUseCase(deps.service, 'register', { 'registration.id': registrationId }, () =>
       register(deps.registration, { ...input, registrationId, displayName: input.displayName ?? input.username }),
     );
-    answerRegistration(ctx, registrationId, result);
+    answerRegistration(ctx, registrationId, result, 'registrant');
   });
 
   router.get('/registrations/:id', async (ctx) => {
     const { id } = parseInput(registrationParams, ctx.params);
-    answerRegistration(ctx, id, await awaitOutcome(deps.registration, id, 0));
+    answerRegistration(ctx, id, await awaitOutcome(deps.registration, id, 0), 'poll');
   });
 
   router.post('/login', async (ctx) => {

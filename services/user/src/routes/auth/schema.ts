@@ -13,13 +13,18 @@ export const registerBody = z.strictObject({
   displayName: displayNameRule.optional(),
 });
 
-/** A client-chosen registration id makes a retried POST /register join the first attempt. */
-export const idempotencyKey = z
+/**
+ * A client-chosen registration id makes a retried POST /register join the first attempt. It is
+ * also what reads the registration's status, so it must be unguessable: at least 22 characters
+ * (128 bits as base64url; a UUID qualifies), from a random source.
+ */
+const registrationId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _')
-  .optional();
+  .regex(/^[A-Za-z0-9_-]{22,64}$/, '22 to 64 letters, digits, - or _ (128 random bits or more)');
 
-export const registrationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
+export const idempotencyKey = registrationId.optional();
+
+export const registrationParams = z.object({ id: registrationId });
 
 export const loginBody = z.strictObject({
   identifier: z.string().trim().min(1).max(254),
