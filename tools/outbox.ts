@@ -6,29 +6,23 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createDatabase, type OutboxDb, parkedEvents, replayParked } from '@soulchat/platform';
 import { sql } from 'kysely';
+import { parseCommandLine } from './command-line.ts';
 import type { StackInfo } from './stack/sidecar.ts';
 import { defaultRunDir } from './stack/stack.ts';
 
 const usage = `usage: npm run outbox -- list [--run-dir DIR]
        npm run outbox -- replay <service> [outbox id ...] [--run-dir DIR]`;
 
-function parse() {
-  try {
-    return parseArgs({ allowPositionals: true, options: { 'run-dir': { type: 'string' }, help: { type: 'boolean' } } });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
-
-const { values, positionals } = parse();
+const { values, positionals } = parseCommandLine(
+  { allowPositionals: true, options: { 'run-dir': { type: 'string' } } },
+  usage,
+);
 const [command, service, ...ids] = positionals;
-if (values.help || (command !== 'list' && command !== 'replay') || (command === 'replay' && !service)) {
+if ((command !== 'list' && command !== 'replay') || (command === 'replay' && !service)) {
   console.error(usage);
-  process.exit(values.help ? 0 : 2);
+  process.exit(2);
 }
 const runDir = values['run-dir'] ? path.resolve(values['run-dir']) : defaultRunDir('dev');
 const info = JSON.parse(readFileSync(path.join(runDir, 'stack-info.json'), 'utf8')) as StackInfo;

@@ -1,18 +1,32 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../command-line.ts';
 import { startStack } from './stack.ts';
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string' },
-    'port-offset': { type: 'string', default: '0' },
-    'run-dir': { type: 'string' },
-    /** A comma list of app ids to start instead of all of stack.json's. */
-    apps: { type: 'string' },
-    /** Jaeger and Prometheus beside the stack; `npm start --observability` arrives as npm_config_. */
-    observability: { type: 'boolean', default: process.env.npm_config_observability === 'true' },
+const usage = `usage: npm start [-- options]   (or node --import tsx tools/stack/cli.ts [options])
+
+Runs the whole stack (infrastructure, every app with its Dapr sidecar, the Envoy ingress) until Ctrl-C.
+
+  --profile NAME        Dapr component profile (components/<NAME>; default from stack.json)
+  --port-offset N       add N to every port, to run beside another stack (default 0)
+  --run-dir DIR         where data, logs and configs go (default .run/dev)
+  --apps a,b            start only these app ids
+  --observability       Jaeger and Prometheus too (npm start --observability)
+  -h, --help            this text`;
+
+const { values } = parseCommandLine(
+  {
+    options: {
+      profile: { type: 'string' },
+      'port-offset': { type: 'string', default: '0' },
+      'run-dir': { type: 'string' },
+      /** A comma list of app ids to start instead of all of stack.json's. */
+      apps: { type: 'string' },
+      /** Jaeger and Prometheus beside the stack; `npm start --observability` arrives as npm_config_. */
+      observability: { type: 'boolean', default: process.env.npm_config_observability === 'true' },
+    },
   },
-});
+  usage,
+);
 
 const log = (message: string) => console.log(`[stack] ${message}`);
 const started = Date.now();
