@@ -37,6 +37,8 @@
  *   BENCH_RELAY=1                 0 skips the bare relay
  *   BENCH_RECORD=1                0 leaves history.jsonl and chat.svg alone (trial runs)
  *   BENCH_SEED=1                  population and schedule seed
+ *   BENCH_TRACE_SAMPLE_RATIO=0.1  share of traces sampled by apps and sidecars, as in production
+ *                                 (the chart's default; `npm start` and the tests record them all)
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +66,7 @@ async function onOwnStack(): Promise<ChatRun> {
     runDir,
     portOffset: 4000,
     onlyApps: ['user', 'profile', 'chat'],
+    traceSampleRatio: settings.traceSampleRatio,
     progress: (m) => progress(`[stack] ${m}`),
   });
   const stopOnSignal = () => void stack.stop().then(() => process.exit(130));

@@ -86,27 +86,44 @@ export function templateVars(topology: Topology, runDir: string): Record<string,
   };
 }
 
-/** The Dapr Configuration all sidecars share (one name-resolution database for the host). */
-export function renderConfig(topology: Topology, runDir: string, otlpGrpcEndpoint?: string): string {
+/**
+ * The Dapr Configuration all sidecars share (one name-resolution database for the host).
+ * `traceSampleRatio` replaces its samplingRate (the bench runs at production's rate).
+ */
+export function renderConfig(
+  topology: Topology,
+  runDir: string,
+  otlpGrpcEndpoint?: string,
+  traceSampleRatio?: number,
+): string {
   const file = path.join(runDir, 'dapr-config.yaml');
   const source = readFileSync(path.join(repoRoot, topology.daprConfig), 'utf8');
   const text = fillTemplate(source, templateVars(topology, runDir));
   // Atomically: Tilt starts pieces in parallel, each renders this file, and another piece may be
   // reading it at that moment (a half-written file parsed as empty).
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, otlpGrpcEndpoint ? withTraceExport(text, otlpGrpcEndpoint) : text);
+  writeFileSync(temp, withTracing(text, otlpGrpcEndpoint, traceSampleRatio));
   renameSync(temp, file);
   return file;
 }
 
 /** The sidecars' spans go to Jaeger too (observability), so a trace shows every hop. */
-function withTraceExport(configText: string, otlpGrpcEndpoint: string): string {
+function withTracing(configText: string, otlpGrpcEndpoint?: string, traceSampleRatio?: number): string {
+  if (!otlpGrpcEndpoint && traceSampleRatio === undefined) return configText;
   const config = parse(configText) as { spec: { tracing?: Record<string, unknown> } };
   config.spec.tracing = {
     ...config.spec.tracing,
-    otel: { endpointAddress: otlpGrpcEndpoint, isSecure: false, protocol: 'grpc' },
+    ...(otlpGrpcEndpoint ? { otel: { endpointAddress: otlpGrpcEndpoint, isSecure: false, protocol: 'grpc' } } : {}),
+    ...(traceSampleRatio === undefined ? {} : { samplingRate: String(traceSampleRatio) }),
   };
   return stringify(config);
+}
+
+/** The share of traces a rendered Configuration samples: the apps are given the same. */
+export function samplingRateOf(configFile: string): number {
+  const config = parse(readFileSync(configFile, 'utf8')) as { spec?: { tracing?: { samplingRate?: unknown } } };
+  const rate = Number(config.spec?.tracing?.samplingRate ?? 1);
+  return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : 1;
 }
 
 export interface ResourceOptions {

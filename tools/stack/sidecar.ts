@@ -3,7 +3,7 @@ import path from 'node:path';
 import { renderAppConfig } from './access-control.ts';
 import type { IngressInfo } from './ingress.ts';
 import { type ProcessSpec, type Running, type Supervisor, tailOf } from './processes.ts';
-import { type ResourceOptions, renderResources } from './resources.ts';
+import { type ResourceOptions, renderResources, samplingRateOf } from './resources.ts';
 import { type SentryInfo, trustAnchors } from './sentry.ts';
 import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
 import { StartupError, waitForHttp } from './wait.ts';
@@ -158,14 +158,20 @@ export class AppWithSidecar {
 
   /** Starts both and waits until the sidecar is healthy and the app reports ready. */
   async start(): Promise<RunningApp> {
-    const app = this.sup.start(appProcessSpec(this.spec, this.tokens, this.options));
+    const app = this.sup.start(this.appProcessWithTracing());
     await failFastIfExits(app, this.startSidecar());
     await waitForApp(this.spec, app);
     return this.describe();
   }
 
   async startApp(): Promise<void> {
-    await waitForApp(this.spec, this.sup.start(appProcessSpec(this.spec, this.tokens, this.options)));
+    await waitForApp(this.spec, this.sup.start(this.appProcessWithTracing()));
+  }
+
+  /** The app's process; it samples traces at the rate its sidecar's Configuration says. */
+  private appProcessWithTracing(): ProcessSpec {
+    const env = { TRACE_SAMPLE_RATIO: String(samplingRateOf(this.files.configFile)), ...this.options.env };
+    return appProcessSpec(this.spec, this.tokens, { ...this.options, env });
   }
 
   /** Starts daprd; it is healthy only once the app port answers, so start the app first. */

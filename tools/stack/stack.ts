@@ -28,6 +28,8 @@ export interface StackOptions {
   onlyApps?: string[];
   /** Instances per app instead of stack.json's `replicas` (e.g. the scaling measurement's 4 chats). */
   replicas?: Record<string, number>;
+  /** The share of traces sampled, instead of dapr/config's samplingRate (sidecars and apps alike). */
+  traceSampleRatio?: number;
   progress?: (message: string) => void;
 }
 
@@ -91,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const telemetry = options.observability ? await startTracing(sup, tools, topology, runDir, progress) : undefined;
     progress('starting dapr sentry, placement and scheduler');
     // Sentry first: placement, scheduler and every sidecar take their mTLS certificates from it.
-    const configFile = renderConfig(topology, runDir, telemetry?.otlpGrpcEndpoint);
+    const configFile = renderConfig(topology, runDir, telemetry?.otlpGrpcEndpoint, options.traceSampleRatio);
     const sentry = await startSentry(sup, tools, infra, runDir, configFile);
     const placement = await startPlacement(sup, tools, infra, sentry);
     const scheduler = await startScheduler(sup, tools, infra, sentry);

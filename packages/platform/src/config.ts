@@ -14,6 +14,11 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** OTLP/HTTP collector (Jaeger) base URL; spans are recorded but not exported without it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /**
+   * The share of new traces recorded (a trace that arrives sampled or not keeps that decision).
+   * The launcher passes the Dapr Configuration's samplingRate, so sidecars and apps agree.
+   */
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -4,10 +4,10 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
+  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 
 export interface Telemetry {
@@ -17,11 +17,12 @@ export interface Telemetry {
 
 /**
  * Registers the OpenTelemetry SDK for this process: W3C trace context in and out (so a trace
- * continues through Dapr invocation, pub/sub and our outbox), spans recorded for every request,
- * and exported over OTLP/HTTP when an endpoint is configured (the observability profile).
+ * continues through Dapr invocation, pub/sub and our outbox), spans recorded for a share of new
+ * traces (TRACE_SAMPLE_RATIO; a continued trace keeps its caller's decision), and exported over
+ * OTLP/HTTP when an endpoint is configured (the observability profile).
  */
 export function startTelemetry(
-  config: { SERVICE_NAME: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined },
+  config: { SERVICE_NAME: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined; TRACE_SAMPLE_RATIO?: number },
   instance?: string,
 ): Telemetry {
   const options = { service: config.SERVICE_NAME, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, instance };
@@ -39,7 +40,8 @@ export function startTelemetry(
       'service.name': options.service,
       ...(options.instance ? { 'service.instance.id': options.instance } : {}),
     }),
-    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    // Unsampled spans cost little (no attributes, events or export); measured on the chat bench.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.TRACE_SAMPLE_RATIO ?? 1) }),
     spanProcessors,
   });
   trace.setGlobalTracerProvider(provider);

@@ -67,6 +67,7 @@ function settingsSummary(settings: BenchSettings) {
     stepSeconds: steps.stepSeconds,
     warmupSeconds: steps.warmupSeconds,
     workers: settings.workers,
+    traceSampleRatio: settings.traceSampleRatio,
   };
 }
 

@@ -44,6 +44,7 @@ const schema = z.object({
   BENCH_RELAY: flag,
   BENCH_RECORD: flag,
   BENCH_SEED: z.coerce.number().int().default(1),
+  BENCH_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
 });
 
 type Env = z.infer<typeof schema>;
@@ -88,6 +89,8 @@ export interface BenchSettings {
   clientAddresses: number;
   withRelay: boolean;
   record: boolean;
+  /** The share of traces the stack under test samples (the chart's production default). */
+  traceSampleRatio: number;
 }
 
 function population(env: Env): PopulationSettings {
@@ -130,5 +133,6 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     clientAddresses: parsed.BENCH_CLIENT_ADDRESSES,
     withRelay: parsed.BENCH_RELAY,
     record: parsed.BENCH_RECORD,
+    traceSampleRatio: parsed.BENCH_TRACE_SAMPLE_RATIO,
   };
 }
