@@ -23,6 +23,7 @@ export {
   rateLimited,
   unauthorized,
 } from './errors.ts';
+export { consumeEvents, type EventConsumer, eventsHandled } from './events.ts';
 export { mountHealth, type ReadinessCheck } from './health.ts';
 export {
   firstDelivery,

@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Metric } from 'prom-client';
 import { errorMiddleware } from './errors.ts';
+import { eventsHandled } from './events.ts';
 import { mountHealth, type ReadinessCheck } from './health.ts';
 import type { Logger } from './logger.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -31,7 +32,7 @@ export function createApp(options: AppOptions): Koa {
   // Clients reach services only through Envoy and the sidecars, so the socket peer is always a
   // proxy on 127.0.0.1; the client address is the one Envoy puts in X-Forwarded-For.
   app.proxy = true;
-  const metrics = createHttpMetrics(options.service, options.metrics);
+  const metrics = createHttpMetrics(options.service, [eventsHandled, ...(options.metrics ?? [])]);
   const ops = new Router();
   mountHealth(ops, options.readiness);
   ops.get('/metrics', async (ctx) => {

@@ -1,5 +1,5 @@
 import { BlockChangedSchema, decode, topics } from '@soulchat/contracts';
-import { components, type DeliveredEvent, type Logger, type Subscription } from '@soulchat/platform';
+import { consumeEvents, type Logger, type Subscription } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { applyBlockChange } from '../db/blocks.repository.ts';
 import type { Database } from '../db/schema.ts';
@@ -9,23 +9,20 @@ import type { Database } from '../db/schema.ts';
  * instead of asking the profile service on every send. Applying is idempotent (newest wins).
  */
 export function blockChangedSubscription(db: Kysely<Database>, log: Logger): Subscription {
-  return {
-    pubsubname: components.pubsub,
+  return consumeEvents({
     topic: topics.blockChanged,
-    route: '/events/block-changed',
-    async handle(event: DeliveredEvent) {
-      let change: Parameters<typeof applyBlockChange>[1];
-      try {
-        const e = decode(BlockChangedSchema, event.data);
-        const changedAt = new Date(e.envelope?.occurredAt ?? '');
-        if (!e.blockerId || !e.blockedId || Number.isNaN(changedAt.getTime())) throw new Error('missing fields');
-        change = { blockerId: e.blockerId, blockedId: e.blockedId, blocked: e.blocked, changedAt };
-      } catch (err) {
-        log.warn({ err, id: event.id }, 'dropping malformed block.changed');
-        return 'DROP';
-      }
-      await applyBlockChange(db, change);
-      return 'SUCCESS';
+    log,
+    decode: (data) => {
+      const event = decode(BlockChangedSchema, data);
+      const changedAt = new Date(event.envelope?.occurredAt ?? '');
+      if (!event.blockerId || !event.blockedId || Number.isNaN(changedAt.getTime()))
+        throw new Error('block.changed needs both users and an occurredAt');
+      return { ...event, changedAt };
     },
-  };
+    apply: async (event) => {
+      const { blockerId, blockedId, blocked, changedAt } = event;
+      await applyBlockChange(db, { blockerId, blockedId, blocked, changedAt });
+      return true;
+    },
+  });
 }

@@ -166,7 +166,8 @@ export const chatRoutes: RouteDoc[] = [
   {
     method: 'get',
     path: '/presence',
-    summary: 'online and last seen of up to 100 users: only oneself and people sharing a conversation, never across a block',
+    summary:
+      'online and last seen of up to 100 users: only oneself and people sharing a conversation, never across a block',
     access: 'user',
     query: presenceQuery,
     responses: { 200: '{items}' },
