@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readConfig as readUserConfig } from '../../services/user/src/config.ts';
 import { fillTemplate } from './resources.ts';
 import { expandReplicas, loadTopology } from './topology.ts';
 
@@ -43,4 +44,15 @@ test('no port falls in the ephemeral range, even shifted by the offsets tests us
     ports.filter((p) => p >= 32768),
     [],
   );
+});
+
+test("a rotated-in signing key is published for more than twice the edge's key-set cache before it signs", () => {
+  const lead = readUserConfig({
+    SERVICE_NAME: 'user',
+    PORT: '1',
+    DAPR_HTTP_PORT: '9',
+    DAPR_GRPC_PORT: '9',
+    DATABASE_URL: 'mysql://nobody:none@127.0.0.1:9/none',
+  }).SIGNING_KEY_LEAD_SECONDS;
+  assert.ok(lead > 2 * loadTopology().ingress.auth.jwksCacheSeconds, `lead ${lead}s`);
 });

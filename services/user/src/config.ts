@@ -4,6 +4,11 @@ import { z } from 'zod';
 const schema = baseConfigSchema.extend({
   DATABASE_URL: z.string().startsWith('mysql://'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  /**
+   * A rotated-in signing key is in the JWKS this long before it signs: more than twice the edge's
+   * key-set cache (stack.json ingress.auth.jwksCacheSeconds, 60), checked by a test.
+   */
+  SIGNING_KEY_LEAD_SECONDS: z.coerce.number().int().min(0).max(3600).default(150),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** How long POST /register waits for the saga before answering 202 with a registration id. */
   REGISTRATION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(15_000),

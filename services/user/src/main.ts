@@ -21,7 +21,10 @@ const service = config.SERVICE_NAME;
 const { log, db, dapr, serve } = await startService<Database>(config, {
   migrations: path.join(import.meta.dirname, 'db/migrations'),
 });
-const keys = createKeyRing(db, config.ACCESS_TOKEN_TTL_SECONDS);
+const keys = createKeyRing(db, {
+  accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  leadSeconds: config.SIGNING_KEY_LEAD_SECONDS,
+});
 await keys.activeKey();
 const verifier = createTokenVerifier({ issuer: tokenIssuer, audience: tokenAudience, loadJwks: () => keys.jwks() });
 const sidecar = {

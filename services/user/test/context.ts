@@ -56,7 +56,10 @@ export async function startUserContext(env: Record<string, string> = {}): Promis
   });
   const db = createDatabase<Database>({ url: fresh.url, poolSize: 4 });
   await migrateToLatest(db, path.join(import.meta.dirname, '../src/db/migrations'));
-  const keys = createKeyRing(db, config.ACCESS_TOKEN_TTL_SECONDS);
+  const keys = createKeyRing(db, {
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    leadSeconds: config.SIGNING_KEY_LEAD_SECONDS,
+  });
   const verifier = createTokenVerifier({
     issuer: tokenIssuer,
     audience: tokenAudience,

@@ -12,7 +12,8 @@ describe('access tokens', () => {
   const me = (token: string) => call<ErrorBody & { id: string }>(`${ctx.base}/me`, { token });
 
   before(async () => {
-    ctx = await startUserContext();
+    // A short lead, so the test sees a rotated-in key published first and signing after.
+    ctx = await startUserContext({ SIGNING_KEY_LEAD_SECONDS: '2' });
     account = await ctx.createAccount();
     const res = await call<{ accessToken: string }>(`${ctx.base}/login`, {
       body: { identifier: account.username, password: account.password },
@@ -107,9 +108,9 @@ describe('access tokens', () => {
     assert.equal((await me('not-a-jwt')).status, 401);
   });
 
-  test('key rotation signs new tokens with a new key and keeps old tokens valid', async () => {
+  test('key rotation publishes the new key first, signs with it after the lead, and keeps old tokens valid', async () => {
     const oldKid = decodeProtectedHeader(accessToken).kid;
-    const rotated = await call<{ kid: string }>(`${ctx.base}/internal/keys/rotate`, {
+    const rotated = await call<{ kid: string; activatesAt: string }>(`${ctx.base}/internal/keys/rotate`, {
       method: 'POST',
       headers: { 'dapr-api-token': ctx.appApiToken },
     });
@@ -117,12 +118,19 @@ describe('access tokens', () => {
     assert.notEqual(rotated.body.kid, oldKid);
     const jwks = await call<{ keys: Array<{ kid: string }> }>(`${ctx.base}/.well-known/jwks.json`);
     assert.deepEqual(jwks.body.keys.map((k) => k.kid).sort(), [String(oldKid), rotated.body.kid].sort());
-    assert.equal((await me(accessToken)).status, 200, 'a token from before the rotation still works');
-    const fresh = await call<{ accessToken: string }>(`${ctx.base}/login`, {
-      body: { identifier: account.username, password: account.password },
-    });
+    const login = () =>
+      call<{ accessToken: string }>(`${ctx.base}/login`, {
+        body: { identifier: account.username, password: account.password },
+      });
+    const early = await login();
+    assert.ok(Date.now() < Date.parse(rotated.body.activatesAt), 'the lead had not passed yet');
+    assert.equal(decodeProtectedHeader(early.body.accessToken).kid, oldKid, 'the old key signs during the lead');
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(rotated.body.activatesAt) - Date.now()) + 50));
+    const fresh = await login();
     assert.equal(decodeProtectedHeader(fresh.body.accessToken).kid, rotated.body.kid);
     assert.equal((await me(fresh.body.accessToken)).status, 200);
+    assert.equal((await me(accessToken)).status, 200, 'a token from before the rotation still works');
+    assert.equal((await me(early.body.accessToken)).status, 200);
   });
 
   test('key rotation is refused without the app token', async () => {

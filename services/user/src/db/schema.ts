@@ -35,6 +35,9 @@ export interface SigningKeysTable {
   private_jwk: string;
   public_jwk: string;
   created_at: Generated<Date>;
+  /** From when it signs new tokens; published in the JWKS from its creation. */
+  activates_at: Date;
+  /** From when it no longer signs (the next key's activation); it verifies for a grace period after. */
   retired_at: Date | null;
 }
 

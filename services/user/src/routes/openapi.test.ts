@@ -25,7 +25,7 @@ test('the OpenAPI document lists exactly the routes the app serves', async () =>
     log: createLogger('user', 'silent'),
     db,
     dapr: createDaprClient({ httpPort: 9 }),
-    keys: createKeyRing(db, config.ACCESS_TOKEN_TTL_SECONDS),
+    keys: createKeyRing(db, { accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, leadSeconds: 0 }),
     verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [] }) }),
     workflows,
   });

@@ -3,7 +3,13 @@ import { tokenAudience, tokenIssuer } from '@soulchat/platform';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { insertKey, newestActiveKey, retireAllExcept, verifiableKeys } from '../db/signing-keys.repository.ts';
+import {
+  insertKey,
+  nextActivation,
+  retireOthersAt,
+  signingKeyAt,
+  verifiableKeys,
+} from '../db/signing-keys.repository.ts';
 
 export interface AccessClaims {
   userId: string;
@@ -13,44 +19,67 @@ export interface AccessClaims {
 
 type SigningKey = { kid: string; key: CryptoKey };
 
-/**
- * Ed25519 signing keys kept in the user database. Rotation adds a new key and retires the old,
- * which stays in the JWKS until every token it signed has expired: nobody is logged out.
- */
-export function createKeyRing(db: Kysely<Database>, accessTtlSeconds: number) {
-  let current: { key: SigningKey; loadedAt: number } | undefined;
-  const graceMs = (accessTtlSeconds + 60) * 1000;
+export interface KeyRingOptions {
+  accessTtlSeconds: number;
+  /**
+   * How long a rotated-in key is published before it signs: longer than any verifier caches the
+   * key set (Envoy: stack.json ingress.auth.jwksCacheSeconds), so no token names a key it lacks.
+   */
+  leadSeconds: number;
+}
 
-  async function generate(): Promise<string> {
+/** How long the signing key is reused before it is read again (another replica may have rotated). */
+const rereadMs = 60_000;
+
+/**
+ * Ed25519 signing keys kept in the user database. Rotation adds a key that is published at once
+ * and signs only after `leadSeconds`; the old one signs until then and stays in the JWKS until
+ * every token it signed has expired: nobody is logged out, at the edge or anywhere else.
+ */
+export function createKeyRing(db: Kysely<Database>, options: KeyRingOptions) {
+  let current: { key: SigningKey; until: number } | undefined;
+  const graceMs = (options.accessTtlSeconds + 60) * 1000;
+
+  async function generate(activatesAt: Date): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
     const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
     const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' };
-    await insertKey(db, { kid, privateJwk: JSON.stringify(privateJwk), publicJwk: JSON.stringify(publicJwk) });
+    await insertKey(db, {
+      kid,
+      privateJwk: JSON.stringify(privateJwk),
+      publicJwk: JSON.stringify(publicJwk),
+      activatesAt,
+    });
     return kid;
   }
 
-  /** The key new tokens are signed with; re-read every minute so a rotation on another replica takes effect. */
+  /** The key new tokens are signed with; read again after a minute, or when a rotated-in key activates. */
   async function activeKey(): Promise<SigningKey> {
-    if (current && Date.now() - current.loadedAt < 60_000) return current.key;
-    let row = await newestActiveKey(db);
+    if (current && Date.now() < current.until) return current.key;
+    const now = new Date();
+    let row = await signingKeyAt(db, now);
     if (!row) {
-      await generate();
-      row = await newestActiveKey(db);
+      // The very first key (an empty database) signs at once: no verifier can know an older one.
+      await generate(now);
+      row = await signingKeyAt(db, now);
     }
     if (!row) throw new Error('no signing key after generating one');
     const key = (await importJWK(JSON.parse(row.private_jwk) as JWK, 'EdDSA')) as CryptoKey;
-    current = { key: { kid: row.kid, key }, loadedAt: Date.now() };
+    const next = await nextActivation(db, now);
+    current = { key: { kid: row.kid, key }, until: Math.min(now.getTime() + rereadMs, next?.getTime() ?? Infinity) };
     return current.key;
   }
 
   return {
     activeKey,
-    async rotate(): Promise<string> {
-      const kid = await generate();
-      await retireAllExcept(db, kid);
+    /** Adds a key that signs from `activatesAt` on; the others stop signing then. */
+    async rotate(): Promise<{ kid: string; activatesAt: Date }> {
+      const activatesAt = new Date(Date.now() + options.leadSeconds * 1000);
+      const kid = await generate(activatesAt);
+      await retireOthersAt(db, kid, activatesAt);
       current = undefined;
-      return kid;
+      return { kid, activatesAt };
     },
     async jwks(): Promise<JSONWebKeySet> {
       const rows = await verifiableKeys(db, graceMs);
@@ -65,7 +94,7 @@ export function createKeyRing(db: Kysely<Database>, accessTtlSeconds: number) {
         .setAudience(tokenAudience)
         .setJti(randomUUID())
         .setIssuedAt()
-        .setExpirationTime(`${accessTtlSeconds}s`)
+        .setExpirationTime(`${options.accessTtlSeconds}s`)
         .sign(key);
     },
   };

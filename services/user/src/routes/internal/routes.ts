@@ -6,8 +6,10 @@ import type { KeyRing } from '../../security/signing-keys.ts';
 export function internalRouter(keys: KeyRing, appApiToken: string | undefined): Router {
   const router = new Router({ prefix: '/internal' });
   router.use(requireSidecar(appApiToken));
+  // The new key is in the JWKS at once and signs from activatesAt on.
   router.post('/keys/rotate', async (ctx) => {
-    ctx.body = { kid: await keys.rotate() };
+    const { kid, activatesAt } = await keys.rotate();
+    ctx.body = { kid, activatesAt: activatesAt.toISOString() };
   });
   return router;
 }
