@@ -116,6 +116,37 @@ describe('the launcher', () => {
     );
   });
 
+  test('says at once which process died and how, and starts it again', async () => {
+    const { child, ready, output } = launch(`${runDir}-restart`, 'memory');
+    await ready;
+    leftovers.push(...descendantsOf(child.pid ?? 0));
+    const app = descendantsOf(child.pid ?? 0).find((pid) => commandOf(pid).includes('services/skeleton/src/main.ts'));
+    assert.ok(app, 'the skeleton app runs under the launcher');
+    const skeletonPort = (loadTopology().apps[0]?.port ?? 0) + offset;
+    process.kill(app, 'SIGKILL');
+    await eventually(
+      async () => output(),
+      (text) => /skeleton-app was killed by SIGKILL[\s\S]*restarting skeleton-app in 1s \(attempt 1\)/.test(text),
+      10_000,
+      'the launcher to report the death',
+    );
+    const again = await eventually(
+      async () => (await fetch(`http://127.0.0.1:${skeletonPort}/readyz`).catch(() => undefined))?.status,
+      (status) => status === 200,
+      60_000,
+      'the restarted app to be ready',
+    );
+    assert.equal(again, 200);
+    const restarted = descendantsOf(child.pid ?? 0).find((pid) =>
+      commandOf(pid).includes('services/skeleton/src/main.ts'),
+    );
+    assert.ok(restarted && restarted !== app, 'a new process');
+    leftovers.push(...descendantsOf(child.pid ?? 0));
+    child.kill('SIGINT');
+    await exited(child);
+    assert.doesNotMatch(output(), /restarting (?!skeleton-app)/, 'a deliberate stop restarts nothing');
+  });
+
   test('cleans up after a launcher that was killed hard, on its next start', async () => {
     const first = launch(runDir);
     await first.ready;

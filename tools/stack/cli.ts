@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseCommandLine } from '../command-line.ts';
 import { startStack } from './stack.ts';
+import { restartOnExit } from './watchdog.ts';
 
 const usage = `usage: npm start [-- options]   (or node --import tsx tools/stack/cli.ts [options])
 
@@ -56,12 +57,15 @@ try {
     );
   }
   log(`logs: ${stack.supervisor.logDir}`);
+  // A process that dies is reported and started again (with backoff) until Ctrl-C.
+  const watchdog = restartOnExit(stack.supervisor, log);
   log('press Ctrl-C to stop everything');
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping every process`);
+    watchdog.stop();
     await stack.stop();
     log('stopped');
     process.exit(0);

@@ -15,7 +15,12 @@ export interface Running {
   child: ChildProcess;
   logFile: string;
   exited: Promise<number | null>;
+  /** How it was started: restarting runs the same again. */
+  spec: ProcessSpec;
 }
+
+/** A process that ended without being asked to: its exit code, or the signal that ended it. */
+export type UnexpectedExit = (entry: Running, code: number | null, signal: NodeJS.Signals | null) => void;
 
 const pidFileName = 'pids.json';
 
@@ -43,6 +48,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export class Supervisor {
   private readonly running = new Map<string, Running>();
+  /** Processes being stopped on purpose: their exit is no news. */
+  private readonly stopping = new Set<string>();
+  /** Told when a process exits that nobody stopped (the launcher reports and restarts it). */
+  onUnexpectedExit: UnexpectedExit | undefined;
   constructor(readonly runDir: string) {
     mkdirSync(path.join(runDir, 'logs'), { recursive: true });
   }
@@ -69,7 +78,11 @@ export class Supervisor {
       child.once('exit', (code) => resolve(code));
       child.once('error', () => resolve(-1));
     });
-    const entry = { name: spec.name, child, logFile, exited };
+    const entry: Running = { name: spec.name, child, logFile, exited, spec };
+    child.once('exit', (code, signal) => {
+      if (!this.stopping.has(spec.name) && this.running.get(spec.name) === entry)
+        this.onUnexpectedExit?.(entry, code, signal);
+    });
     this.running.set(spec.name, entry);
     this.recordPids();
     return entry;
@@ -79,20 +92,31 @@ export class Supervisor {
     return this.running.get(name);
   }
 
+  /** Starts a process again as it was first started (after it died). */
+  restart(name: string): Running | undefined {
+    const entry = this.running.get(name);
+    return entry ? this.start(entry.spec) : undefined;
+  }
+
   /** SIGTERM to the whole group, then SIGKILL after `graceMs`. */
   async stop(name: string, graceMs = 8000): Promise<void> {
     const entry = this.running.get(name);
     if (!entry?.child.pid) return;
     const pid = entry.child.pid;
-    if (entry.child.exitCode === null && entry.child.signalCode === null) {
-      signalGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-      await entry.exited;
-      clearTimeout(timer);
+    this.stopping.add(name);
+    try {
+      if (entry.child.exitCode === null && entry.child.signalCode === null) {
+        signalGroup(pid, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+        await entry.exited;
+        clearTimeout(timer);
+      }
+      // The leader may exit before its children (npm, java wrappers): sweep the group.
+      signalGroup(pid, 'SIGKILL');
+    } finally {
+      this.stopping.delete(name);
     }
-    // The leader may exit before its children (npm, java wrappers): sweep the group.
-    signalGroup(pid, 'SIGKILL');
-    this.running.delete(name);
+    if (this.running.get(name) === entry) this.running.delete(name);
     this.recordPids();
   }
 
