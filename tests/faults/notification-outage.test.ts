@@ -42,6 +42,33 @@ describe('the notification service down and back', () => {
   });
   after(async () => stack?.stop());
 
+  test('through Envoy, a service that is down is a 503 with Retry-After (app down, then its sidecar too)', async () => {
+    const notification = stack.apps.get('notification');
+    assert.ok(notification && stack.info.ingress);
+    const person = await newPerson(url('user'), 'oz');
+    const list = () =>
+      fetch(`${stack.info.ingress?.url}/notifications`, { headers: { authorization: `Bearer ${person.token}` } });
+    assert.equal((await list()).status, 200);
+    const expectUnavailable = async (what: string) => {
+      const res = await list();
+      assert.equal(res.status, 503, what);
+      assert.equal(res.headers.get('retry-after'), '2', what);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'UNAVAILABLE', what);
+      // The ingress's sidecar answered (Dapr's 500 for an unreachable app), rewritten at the edge.
+      assert.match(body.error.message, /restarting or unavailable/, what);
+    };
+    try {
+      await notification.kill('app');
+      await expectUnavailable('the app is down, its sidecar up');
+      await notification.stop();
+      await expectUnavailable('the app and its sidecar are down');
+    } finally {
+      await notification.start();
+    }
+    assert.equal((await list()).status, 200, 'served again once it is back');
+  });
+
   test('everything else works while it is stopped; afterwards each notification arrives exactly once', async () => {
     const notification = stack.apps.get('notification');
     assert.ok(notification);

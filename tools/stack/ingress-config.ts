@@ -8,9 +8,11 @@ import { fillTemplate } from './resources.ts';
 import { type AppSpec, expandReplicas, type IngressSpec, repoRoot } from './topology.ts';
 
 export const envoyTemplate = path.join(repoRoot, 'dapr/ingress/envoy.yaml');
+/** Rewrites Dapr's "cannot reach the service" 500 into a 503 with Retry-After (the chart uses it too). */
+export const upstreamUnavailableLua = path.join(repoRoot, 'dapr/ingress/upstream-unavailable.lua');
 
 /** Envoy's own answers, with the services' error codes (packages/platform/src/errors.ts). */
-const localReplies: Array<{ status: number; code: string; message?: string; becomes?: number }> = [
+const localReplies: Array<{ status: number; code: string; message?: string; becomes?: number; retry?: boolean }> = [
   // jwt_authn's reason ("Jwt is missing", "Jwt is expired", ...) is the message.
   { status: 401, code: 'UNAUTHORIZED' },
   // Envoy's only 403 is jwt_authn's for a token of another audience: an invalid token to this
@@ -21,12 +23,12 @@ const localReplies: Array<{ status: number; code: string; message?: string; beco
   { status: 429, code: 'RATE_LIMITED', message: 'too many requests, try again later' },
   { status: 400, code: 'BAD_REQUEST' },
   { status: 502, code: 'UPSTREAM_FAILED', message: 'upstream failed' },
-  { status: 503, code: 'UNAVAILABLE', message: 'service unavailable' },
-  { status: 504, code: 'UNAVAILABLE', message: 'upstream timed out' },
+  { status: 503, code: 'UNAVAILABLE', message: 'service unavailable', retry: true },
+  { status: 504, code: 'UNAVAILABLE', message: 'upstream timed out', retry: true },
 ];
 
 function localReplyMappers() {
-  return localReplies.map(({ status, code, message, becomes }) => ({
+  return localReplies.map(({ status, code, message, becomes, retry }) => ({
     filter: {
       status_code_filter: {
         comparison: { op: 'EQ', value: { default_value: status, runtime_key: `ingress_reply_${status}` } },
@@ -34,6 +36,12 @@ function localReplyMappers() {
     },
     body_format_override: { json_format: { error: { code, message: message ?? '%LOCAL_REPLY_BODY%' } } },
     ...(becomes ? { status_code: becomes } : {}),
+    // An upstream that is down or restarting: clients may retry shortly.
+    ...(retry
+      ? {
+          headers_to_add: [{ header: { key: 'retry-after', value: '2' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
+        }
+      : {}),
   }));
 }
 
@@ -134,6 +142,7 @@ export function renderIngressConfig(r: IngressRender): RenderedIngress {
     ACCESS_LOG: json(accessLog),
     USER_ID_HEADER: r.ingress.auth.userIdHeader,
     LOCAL_REPLY_MAPPERS: json(localReplyMappers()),
+    UPSTREAM_UNAVAILABLE_LUA: json(readFileSync(upstreamUnavailableLua, 'utf8')),
     TOKEN_ISSUER: json(tokenIssuer),
     TOKEN_AUDIENCE: json(tokenAudience),
     // The host only names the request; the jwks cluster decides where it goes.
