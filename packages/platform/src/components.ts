@@ -7,4 +7,7 @@ export const components = {
   /** Every instance of a subscribing app receives every event (chat delivery across instances). */
   fanout: 'fanout',
   state: 'statestore',
+  /** Output bindings that send an email (bindings.smtp, or an HTTP email API) and a text message. */
+  email: 'email',
+  sms: 'sms',
 } as const;

@@ -1,4 +1,4 @@
-import type { DaprClient, Logger } from '@soulchat/platform';
+import { components, type DaprClient, type Logger } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { claimDue, markAttemptFailed, markSent, nextDueAt } from '../db/deliveries.repository.ts';
 import type { Database, DeliveryRow } from '../db/schema.ts';
@@ -38,7 +38,7 @@ export function waitUntilDue(due: Date | undefined, now: number, pollMs: number)
 function bindingRequest(d: DeliveryRow) {
   if (d.channel === 'email') {
     return {
-      name: 'email',
+      name: components.email,
       // bindings.smtp reads emailTo/subject; an HTTP email API gets them as X- headers.
       request: {
         operation: 'create',
@@ -48,7 +48,7 @@ function bindingRequest(d: DeliveryRow) {
     };
   }
   return {
-    name: 'sms',
+    name: components.sms,
     request: { operation: 'post', data: { to: d.recipient, text: d.body }, metadata: { 'X-Sms-To': d.recipient } },
   };
 }
