@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sinkPaths } from '../../tools/stack/sinks.ts';
 import { type ChatDevice, connectDevice, type Frame } from '../harness/chat-client.ts';
 import { rootQuery } from '../harness/databases.ts';
-import { messageEventApplied, publishTestEvent } from '../harness/events.ts';
+import { eventApplied, messageEventApplied, publishTestEvent } from '../harness/events.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
 import { logIn, newPerson, type Person } from '../harness/people.ts';
 import { mailsTo, smsTo } from '../harness/sinks.ts';
@@ -382,5 +382,36 @@ describe('notifications driven by events, through the real stack', () => {
     assert.equal(Number(left[0]?.n), 0);
     const contact = await rootQuery(info, 'SELECT user_id FROM notifications.contacts WHERE user_id = ?', [gone.id]);
     assert.deepEqual(contact, []);
+  });
+
+  test('late events about a deleted user end at once (a tombstone), and notify nobody', async () => {
+    const gone = await newPerson(user, 'ntomb');
+    await arrives(gone, 'welcome');
+    const del = await call(`${user}/me`, { method: 'DELETE', body: { password: gone.password }, token: gone.token });
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    await eventually(
+      () => rootQuery(info, 'SELECT user_id FROM notifications.deleted_users WHERE user_id = ?', [gone.id]),
+      (rows) => rows.length === 1,
+      30_000,
+      'the tombstone',
+    );
+    // An email change that arrives after the deletion: without the tombstone it waits forever
+    // for a contact that never comes back (retried until Dapr gives up).
+    const emailChanged = await publishTestEvent(info, 'skeleton', 'user.email_changed', gone.id, {
+      userId: gone.id,
+      email: `${gone.username}-new@example.test`,
+    });
+    await eventApplied(info, 'notifications', emailChanged, 30_000);
+    const followed = await publishTestEvent(info, 'skeleton', 'follow.created', gone.id, {
+      followerId: alice.id,
+      followingId: gone.id,
+    });
+    await eventApplied(info, 'notifications', followed, 30_000);
+    const rows = await rootQuery<{ n: number }>(
+      info,
+      'SELECT COUNT(*) AS n FROM notifications.notifications WHERE user_id = ?',
+      [gone.id],
+    );
+    assert.equal(Number(rows[0]?.n), 0, 'nothing for a deleted user');
   });
 });

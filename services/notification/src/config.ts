@@ -15,6 +15,13 @@ const schema = baseConfigSchema.extend({
    * replica recorded and died before sending, so it can be rare (an idle poll costs CPU).
    */
   DELIVERY_POLL_MS: z.coerce.number().int().min(50).default(30_000),
+  /** Read notifications are kept this many days, unread ones (and any other) NOTIFICATION_RETENTION_DAYS. */
+  NOTIFICATION_READ_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  NOTIFICATION_RETENTION_DAYS: z.coerce.number().min(0).default(180),
+  /** How long a deleted user's tombstone stops late events: longer than Kafka keeps them (7 days). */
+  DELETED_USER_TOMBSTONE_DAYS: z.coerce.number().min(1).default(14),
+  /** How often retention runs. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 
 export type Config = z.infer<typeof schema>;

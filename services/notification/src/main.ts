@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { readConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import { startDeliveryWorker } from './delivery/worker.ts';
+import { startRetention } from './use-cases/retention.ts';
 
 const config = readConfig();
 const { log, db, dapr, verifier, serve } = await startService<Database>(config, {
@@ -24,6 +25,16 @@ const worker = startDeliveryWorker({
   pollMs: config.DELIVERY_POLL_MS,
   onSent: (channel, outcome) => sends.inc({ channel, outcome }),
 });
+const retention = startRetention(
+  db,
+  log,
+  {
+    readDays: config.NOTIFICATION_READ_RETENTION_DAYS,
+    allDays: config.NOTIFICATION_RETENTION_DAYS,
+    tombstoneDays: config.DELETED_USER_TOMBSTONE_DAYS,
+  },
+  config.RETENTION_INTERVAL_MS,
+);
 const nudge = () => {
   void relay.flush().catch((err: unknown) => log.warn({ err }, 'outbox flush failed'));
   worker.nudge();
@@ -31,4 +42,4 @@ const nudge = () => {
 
 const app = buildApp({ config, log, db, dapr, nudge, verifier: verifier(), metrics: [sends, ...outboxMetrics(db)] });
 // Stop taking events, let the relay and the sends in flight finish, before the pool they use closes.
-await serve(app, [() => relay.stop(), () => worker.stop()]);
+await serve(app, [async () => retention.stop(), () => relay.stop(), () => worker.stop()]);

@@ -55,7 +55,14 @@ export interface ContactsTable {
   updated_at: Date;
 }
 
+/** A tombstone: the account is gone, late events about it are ignored. */
+export interface DeletedUsersTable {
+  user_id: string;
+  deleted_at: Date;
+}
+
 export interface Database extends OutboxDb, InboxDb {
+  deleted_users: DeletedUsersTable;
   notifications: NotificationsTable;
   deliveries: DeliveriesTable;
   preferences: PreferencesTable;

@@ -15,6 +15,7 @@ import {
 import { appIds, firstDelivery } from '@soulchat/platform';
 import { contactsOf, setEmail, upsertContact } from '../db/contacts.repository.ts';
 import { removeUserData } from '../db/notifications.repository.ts';
+import { deletedAmong, recordDeletedUser } from '../db/retention.repository.ts';
 import { preview } from '../domain/templates.ts';
 import type { NotificationDeps } from './deps.ts';
 import { type Draft, notifyOnce } from './notify.ts';
@@ -31,6 +32,8 @@ export async function onUserRegistered(deps: NotificationDeps, e: UserRegistered
     template: { kind: 'welcome', username: e.username },
     data: { userId: e.userId },
   };
+  // A registration replayed after the account was deleted recreates nothing.
+  if ((await deletedAmong(deps.db, [e.userId])).size > 0) return notifyOnce(deps, eventId, []);
   return notifyOnce(deps, eventId, [welcome], (trx) =>
     upsertContact(trx, { user_id: e.userId, username: e.username, email: e.email }),
   );
@@ -119,9 +122,10 @@ export async function onUserEmailChanged(
 ): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await firstDelivery(trx, eventId))) return false;
-    if (!(await setEmail(trx, e.userId, e.email)))
-      throw new Error('contact not known yet; retry after user.registered');
-    return true;
+    if (await setEmail(trx, e.userId, e.email)) return true;
+    // The account is gone: nothing to update, and nothing to wait for.
+    if ((await deletedAmong(trx, [e.userId])).size > 0) return true;
+    throw new Error('contact not known yet; retry after user.registered');
   });
 }
 
@@ -129,6 +133,7 @@ export async function onUserDeleted(deps: NotificationDeps, e: UserDeleted, even
   return deps.db.transaction().execute(async (trx) => {
     if (!(await firstDelivery(trx, eventId))) return false;
     await removeUserData(trx, e.userId);
+    await recordDeletedUser(trx, e.userId, new Date());
     return true;
   });
 }

@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import { contactsOf, storedSwitches } from '../db/contacts.repository.ts';
 import { insertDelivery } from '../db/deliveries.repository.ts';
 import { insertNotification } from '../db/notifications.repository.ts';
+import { deletedAmong } from '../db/retention.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { effectivePreferences } from '../domain/preferences.ts';
 import { type Rendered, render, type TemplateInput } from '../domain/templates.ts';
@@ -67,8 +68,13 @@ export async function notifyOnce(
     if (!(await firstDelivery(trx, sourceId))) return false;
     if (prepare) await prepare(trx);
     const userIds = [...new Set(drafts.map((d) => d.userId))];
-    const [switches, contacts] = await Promise.all([storedSwitches(trx, userIds), contactsOf(trx, userIds)]);
-    for (const draft of drafts) {
+    const [switches, contacts, deleted] = await Promise.all([
+      storedSwitches(trx, userIds),
+      contactsOf(trx, userIds),
+      deletedAmong(trx, userIds),
+    ]);
+    // A deleted user is told nothing (an event about them may arrive after their deletion).
+    for (const draft of drafts.filter((d) => !deleted.has(d.userId))) {
       const wants = effectivePreferences(switches.get(draft.userId) ?? [])[draft.template.kind];
       const contact = contacts.get(draft.userId);
       const text = render(draft.template);
