@@ -25,3 +25,14 @@ test('an unknown option prints what is wrong and the usage, exit 2, no stack tra
     assert.doesNotMatch(wrong.stderr, /^\s+at .+:\d+:\d+\)?$/m, `${script} printed a stack trace`);
   }
 });
+
+test('npm run helm and npm run tilt reach the pinned binaries; an unknown tool is refused', () => {
+  const tool = (...args: string[]) =>
+    spawnSync('bash', ['tools/run-tool.sh', ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+  const helm = tool('helm', 'version', '--short');
+  assert.equal(helm.status, 0, helm.stderr);
+  assert.match(helm.stdout, /^v3\./);
+  const unknown = tool('kubectl');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /known: tilt, helm/);
+});
