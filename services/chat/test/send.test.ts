@@ -5,12 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import { AppError, createDaprClient, createDatabase, createLogger, migrateToLatest } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { type FreshDatabase, freshDatabase } from '../../../tests/harness/database.ts';
-import { readConfig } from '../src/config.ts';
 import { applyBlockChange } from '../src/db/blocks.repository.ts';
 import { addMember, insertConversation } from '../src/db/conversations.repository.ts';
 import type { Database } from '../src/db/schema.ts';
 import { directKey } from '../src/domain/conversation.ts';
 import { createSender, type SendInput } from '../src/use-cases/send.ts';
+import { offlineConfig } from './config.ts';
 
 /**
  * The batched send path in-process, on a fresh chat database (the shared stack's MariaDB): what
@@ -25,14 +25,7 @@ describe('chat sends, batched', () => {
     fresh = await freshDatabase('chat_send');
     db = createDatabase<Database>({ url: fresh.url, poolSize: 8 });
     await migrateToLatest(db, path.join(import.meta.dirname, '../src/db/migrations'));
-    const config = readConfig({
-      SERVICE_NAME: 'chat',
-      PORT: '1',
-      DAPR_HTTP_PORT: '9',
-      DAPR_GRPC_PORT: '9',
-      APP_API_TOKEN: 'never used in this test',
-      DATABASE_URL: fresh.url,
-    });
+    const config = offlineConfig({ DATABASE_URL: fresh.url });
     const core = {
       db,
       // Sending calls no other service: the client exists only to satisfy the deps.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createDaprClient, createDatabase, createLogger, createTokenVerifier, routeDrift } from '@soulchat/platform';
+import { offlineConfig } from '../../test/config.ts';
 import { buildApp } from '../app.ts';
-import { readConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { createPresence } from '../events/presence.ts';
 import { subscriptions } from '../events/subscriptions.ts';
@@ -13,14 +13,7 @@ import { chatOpenApi } from './openapi.ts';
 // The app is built with clients that are never used: building it only declares the routes, and
 // the pool connects lazily, on a first query that never comes. The subscriptions are main.ts's.
 test('the OpenAPI document lists exactly the routes the app serves', async () => {
-  const config = readConfig({
-    SERVICE_NAME: 'chat',
-    PORT: '1',
-    DAPR_HTTP_PORT: '9',
-    DAPR_GRPC_PORT: '9',
-    APP_API_TOKEN: 'never used in this test',
-    DATABASE_URL: 'mysql://nobody:none@127.0.0.1:9/none',
-  });
+  const config = offlineConfig();
   const log = createLogger('chat', 'silent');
   const db = createDatabase<Database>({ url: config.DATABASE_URL });
   const dapr = createDaprClient({ httpPort: 9 });

@@ -6,18 +6,11 @@ import { test } from 'node:test';
 import { createLogger, createTokenVerifier } from '@soulchat/platform';
 import { generateKeyPair, SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { readConfig } from '../config.ts';
+import { offlineConfig } from '../../test/config.ts';
 import { Hub } from './hub.ts';
 import { attachSocketServer } from './server.ts';
 
-const config = readConfig({
-  SERVICE_NAME: 'chat',
-  PORT: '1',
-  DAPR_HTTP_PORT: '9',
-  DAPR_GRPC_PORT: '9',
-  APP_API_TOKEN: 'never used in this test',
-  DATABASE_URL: 'mysql://nobody:none@127.0.0.1:9/none',
-});
+const config = offlineConfig();
 
 interface Refusal {
   status: number;
