@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type ChatDevice, connectDevice } from '../harness/chat-client.ts';
 import { call, type ErrorBody } from '../harness/http.ts';
@@ -236,5 +237,23 @@ describe('groups: roles, membership, edits, reactions, receipts, typing, presenc
       assert.equal(typeof res.body.error.code, 'string');
     }
     assert.equal((await call(`${chat1}/conversations`)).status, 401);
+  });
+
+  test('only existing accounts are put into a group: an unknown user id is a 404, and nothing changes', async () => {
+    const ghost = randomUUID();
+    const created = await call<ErrorBody>(`${chat1}/groups`, {
+      body: { name: 'with a ghost', memberIds: [member.id, ghost] },
+      token: owner.token,
+    });
+    assert.equal(created.status, 404);
+    assert.match(created.body.error.message, new RegExp(ghost));
+    const before = await call<{ members: unknown[] }>(`${chat1}/conversations/${groupId}`, { token: owner.token });
+    const added = await call<ErrorBody>(`${chat2}/groups/${groupId}/members`, {
+      body: { userId: ghost },
+      token: owner.token,
+    });
+    assert.equal(added.status, 404);
+    const after = await call<{ members: unknown[] }>(`${chat1}/conversations/${groupId}`, { token: owner.token });
+    assert.equal(after.body.members.length, before.body.members.length);
   });
 });

@@ -22,14 +22,17 @@ test('refuses an operation that is not "VERB /path"', () => {
   assert.throws(() => daprOperations(['FETCH /x']));
 });
 
-test('profile lets only user create and delete profiles, chat check blocks, the ingress its public routes', () => {
+test('profile lets only user create and delete profiles, chat check blocks and known users, the ingress its public routes', () => {
   const acl = accessControlFor(loadTopology(), 'profile');
   assert.ok(acl);
   assert.equal(acl.defaultAction, 'deny');
   const byCaller = Object.fromEntries(acl.policies.map((p) => [p.appId, p.operations]));
   assert.deepEqual(Object.keys(byCaller).sort(), ['chat', 'ingress', 'user']);
   assert.deepEqual(byCaller.user, [{ name: '/internal/profiles', httpVerb: ['DELETE', 'POST'], action: 'allow' }]);
-  assert.deepEqual(byCaller.chat, [{ name: '/internal/blocks', httpVerb: ['GET'], action: 'allow' }]);
+  assert.deepEqual(byCaller.chat, [
+    { name: '/internal/blocks', httpVerb: ['GET'], action: 'allow' },
+    { name: '/internal/known-profiles', httpVerb: ['POST'], action: 'allow' },
+  ]);
   assert.ok(byCaller.ingress?.every((o) => !o.name.startsWith('/internal')));
   for (const p of acl.policies) assert.equal(p.defaultAction, 'deny');
 });

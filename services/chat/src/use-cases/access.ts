@@ -1,5 +1,12 @@
 import { create } from '@bufbuild/protobuf';
-import { BlockCheckRequestSchema, BlockCheckResponseSchema, decode } from '@soulchat/contracts';
+import {
+  BlockCheckRequestSchema,
+  BlockCheckResponseSchema,
+  decode,
+  encode,
+  KnownProfilesRequestSchema,
+  KnownProfilesResponseSchema,
+} from '@soulchat/contracts';
 import { AppError, appIds, type DaprClient, forbidden, notFound } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { findConversation, findMember } from '../db/conversations.repository.ts';
@@ -22,4 +29,15 @@ export async function eitherBlocked(dapr: DaprClient, a: string, b: string): Pro
   );
   if (res.status !== 200) throw new AppError('UNAVAILABLE', 'cannot check blocks right now; try again');
   return decode(BlockCheckResponseSchema, res.body).blocked;
+}
+
+/** Only existing accounts are put into groups: asks the profile service, through Dapr. */
+export async function requireKnownUsers(dapr: DaprClient, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const body = encode(KnownProfilesRequestSchema, create(KnownProfilesRequestSchema, { userIds }));
+  const res = await dapr.invokeRaw(appIds.profile, 'internal/known-profiles', { method: 'POST', body });
+  if (res.status !== 200) throw new AppError('UNAVAILABLE', 'cannot check these users right now; try again');
+  const known = new Set(decode(KnownProfilesResponseSchema, res.body).userIds);
+  const unknown = userIds.find((id) => !known.has(id));
+  if (unknown) throw notFound(`user ${unknown}`);
 }

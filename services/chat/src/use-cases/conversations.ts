@@ -17,7 +17,7 @@ import {
 import type { MemberRole } from '../db/schema.ts';
 import { canEditGroup, canManage, directKey } from '../domain/conversation.ts';
 import { recordMembersChanged } from '../events/outgoing.ts';
-import { eitherBlocked, requireMember } from './access.ts';
+import { eitherBlocked, requireKnownUsers, requireMember } from './access.ts';
 import type { ChatDeps } from './deps.ts';
 
 const isDuplicate = (err: unknown) => (err as { code?: string }).code === 'ER_DUP_ENTRY';
@@ -86,6 +86,7 @@ export async function createGroup(
     throw new AppError('BAD_REQUEST', `a group has at most ${deps.config.GROUP_MEMBER_LIMIT} members`);
   }
   await refuseBlocked(deps, ownerId, others);
+  await requireKnownUsers(deps.dapr, others);
   const id = randomUUID();
   await deps.db.transaction().execute(async (trx) => {
     await insertConversation(trx, {
@@ -141,6 +142,7 @@ export async function addGroupMember(deps: ChatDeps, id: string, actorId: string
   if (role === 'owner' || !canManage(actorRole, undefined, role))
     throw forbidden('you cannot add members with that role');
   await refuseBlocked(deps, actorId, [userId]);
+  await requireKnownUsers(deps.dapr, [userId]);
   if ((await countMembers(deps.db, id)) >= deps.config.GROUP_MEMBER_LIMIT) {
     throw new AppError('CONFLICT', `the group is full (${deps.config.GROUP_MEMBER_LIMIT} members)`);
   }

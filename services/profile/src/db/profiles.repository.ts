@@ -39,6 +39,13 @@ export async function findProfile(db: Db, userId: string): Promise<Profile | und
   return row ? toProfile(row) : undefined;
 }
 
+/** Which of these users have a profile. */
+export async function existingProfiles(db: Db, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db.selectFrom('profiles').select('user_id').where('user_id', 'in', userIds).execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** Reads the profile and holds its row until the transaction ends, for a read-modify-write. */
 export async function findProfileForUpdate(trx: Transaction<Database>, userId: string): Promise<Profile | undefined> {
   const row = await trx.selectFrom('profiles').selectAll().where('user_id', '=', userId).forUpdate().executeTakeFirst();

@@ -76,6 +76,13 @@ export const profileRoutes: RouteDoc[] = [
     responses: { 204: 'removed' },
   },
   {
+    method: 'post',
+    path: '/internal/known-profiles',
+    summary: 'which of these users have a profile (KnownProfilesRequest)',
+    access: 'sidecar',
+    responses: { 200: 'KnownProfilesResponse' },
+  },
+  {
     method: 'get',
     path: '/internal/blocks',
     summary: 'whether a and b blocked each other',

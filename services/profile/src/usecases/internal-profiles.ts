@@ -1,7 +1,13 @@
 import { AppError, firstDelivery, inUseCase } from '@soulchat/platform';
 import { deleteAllBlocksOf } from '../db/blocks.repository.ts';
 import { deleteAllFollowsOf } from '../db/follows.repository.ts';
-import { deleteProfile, findProfile, insertProfileIfAbsent, lockProfiles } from '../db/profiles.repository.ts';
+import {
+  deleteProfile,
+  existingProfiles,
+  findProfile,
+  insertProfileIfAbsent,
+  lockProfiles,
+} from '../db/profiles.repository.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { newProfile, type Profile } from '../domain/profile.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -49,4 +55,9 @@ export async function removeUser(deps: UseCaseDeps, userId: string, eventId?: st
     await deps.cache.invalidate([userId, ...affected]);
     return true;
   });
+}
+
+/** Which of these users have a profile (exist and are not deleted). */
+export async function knownUsers(deps: UseCaseDeps, userIds: string[]): Promise<string[]> {
+  return existingProfiles(deps.db, [...new Set(userIds)]);
 }

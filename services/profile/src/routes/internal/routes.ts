@@ -5,14 +5,16 @@ import {
   CreateProfileRequestSchema,
   decode,
   encode,
+  KnownProfilesRequestSchema,
+  KnownProfilesResponseSchema,
   ProfileSchema,
 } from '@soulchat/contracts';
 import { parseInput, readContract, requireSidecar } from '@soulchat/platform';
 import type { Profile } from '../../domain/profile.ts';
 import { blockedEitherWay } from '../../usecases/blocks.ts';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
-import { createProfile, removeUser } from '../../usecases/internal-profiles.ts';
-import { blockCheckQuery, newProfileFields, userIdParams } from './schema.ts';
+import { createProfile, knownUsers, removeUser } from '../../usecases/internal-profiles.ts';
+import { blockCheckQuery, knownProfilesFields, newProfileFields, userIdParams } from './schema.ts';
 
 function toContract(profile: Profile) {
   return encode(
@@ -50,6 +52,14 @@ export function internalRouter(deps: UseCaseDeps, appApiToken: string): Router {
     const { userId } = parseInput(userIdParams, ctx.params);
     await removeUser(deps, userId);
     ctx.status = 204;
+  });
+
+  // Chat asks before it puts people into a group: only existing accounts may be added.
+  router.post('/known-profiles', async (ctx) => {
+    const request = readContract(() => decode(KnownProfilesRequestSchema, ctx.request.body));
+    const { userIds } = parseInput(knownProfilesFields, { userIds: request.userIds });
+    const known = await knownUsers(deps, userIds);
+    ctx.body = encode(KnownProfilesResponseSchema, create(KnownProfilesResponseSchema, { userIds: known }));
   });
 
   router.get('/blocks', async (ctx) => {

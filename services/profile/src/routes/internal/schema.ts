@@ -11,3 +11,6 @@ export const newProfileFields = z.object({
 export const userIdParams = z.object({ userId: userIdRule });
 
 export const blockCheckQuery = z.object({ a: userIdRule, b: userIdRule });
+
+/** A decoded KnownProfilesRequest: a group's worth of user ids at most. */
+export const knownProfilesFields = z.object({ userIds: z.array(userIdRule).min(1).max(500) });

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/profile/v1/internal.proto.
  */
 export const file_soulchat_profile_v1_internal: GenFile = /*@__PURE__*/
-  fileDesc("CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCGIGcHJvdG8z");
+  fileDesc("CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCCIoChRLbm93blByb2ZpbGVzUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIpChVLbm93blByb2ZpbGVzUmVzcG9uc2USEAoIdXNlcl9pZHMYASADKAliBnByb3RvMw");
 
 /**
  * POST /internal/profiles: create the profile of a new account (registration saga).
@@ -250,4 +250,64 @@ export type BlockCheckResponseJson = {
  */
 export const BlockCheckResponseSchema: GenMessage<BlockCheckResponse, {jsonType: BlockCheckResponseJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 4);
+
+/**
+ * POST /internal/known-profiles: which of these users have a profile (the account exists and
+ * is not deleted). The chat service asks before it puts someone into a group.
+ *
+ * @generated from message soulchat.profile.v1.KnownProfilesRequest
+ */
+export type KnownProfilesRequest = Message<"soulchat.profile.v1.KnownProfilesRequest"> & {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds: string[];
+};
+
+/**
+ * POST /internal/known-profiles: which of these users have a profile (the account exists and
+ * is not deleted). The chat service asks before it puts someone into a group.
+ *
+ * @generated from message soulchat.profile.v1.KnownProfilesRequest
+ */
+export type KnownProfilesRequestJson = {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds?: string[];
+};
+
+/**
+ * Describes the message soulchat.profile.v1.KnownProfilesRequest.
+ * Use `create(KnownProfilesRequestSchema)` to create a new message.
+ */
+export const KnownProfilesRequestSchema: GenMessage<KnownProfilesRequest, {jsonType: KnownProfilesRequestJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_profile_v1_internal, 5);
+
+/**
+ * @generated from message soulchat.profile.v1.KnownProfilesResponse
+ */
+export type KnownProfilesResponse = Message<"soulchat.profile.v1.KnownProfilesResponse"> & {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds: string[];
+};
+
+/**
+ * @generated from message soulchat.profile.v1.KnownProfilesResponse
+ */
+export type KnownProfilesResponseJson = {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds?: string[];
+};
+
+/**
+ * Describes the message soulchat.profile.v1.KnownProfilesResponse.
+ * Use `create(KnownProfilesResponseSchema)` to create a new message.
+ */
+export const KnownProfilesResponseSchema: GenMessage<KnownProfilesResponse, {jsonType: KnownProfilesResponseJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_profile_v1_internal, 6);
 
