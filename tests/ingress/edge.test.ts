@@ -31,6 +31,16 @@ describe('the Envoy ingress', () => {
     assert.equal(line.path, '/me');
   });
 
+  test("serves every public service's OpenAPI document, without a token", async () => {
+    for (const service of ['user', 'profile', 'chat', 'notification']) {
+      const reply = await edge(`/openapi/${service}.json`);
+      assert.equal(reply.status, 200, `${service}: ${reply.text}`);
+      const doc = reply.json<{ openapi: string; info: { 'x-service': string }; paths: Record<string, unknown> }>();
+      assert.equal(doc.info['x-service'], service);
+      assert.ok(Object.keys(doc.paths).length > 3, service);
+    }
+  });
+
   test('refuses a protected route without a token at the edge, with a JSON 401', async () => {
     const reply = await edge(`/profiles/${alice.id}`);
     const error = assertEdgeError(reply, 401);

@@ -37,8 +37,12 @@ test('every routed path decides on a token, and only the declared ones are open'
   for (const r of routes) assert.ok(r.typed_per_filter_config?.['envoy.filters.http.jwt_authn'], r.name);
   const open = routes.filter((r) => r.typed_per_filter_config?.['envoy.filters.http.jwt_authn']?.disabled);
   assert.deepEqual(open.map((r) => r.name).sort(), [
+    'chat/openapi/chat.json',
+    'notification/openapi/notification.json',
+    'profile/openapi/profile.json',
     'user/.well-known/jwks.json',
     'user/login',
+    'user/openapi/user.json',
     'user/register',
     'user/registrations',
     'user/token/refresh',

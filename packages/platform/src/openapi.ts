@@ -144,21 +144,31 @@ export const openApiPath = (koaPath: string) => koaPath.replaceAll(/:([A-Za-z0-9
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string };
+  info: { title: string; version: string; 'x-service': string };
   paths: Record<string, Record<string, JsonSchema>>;
   components: JsonSchema;
 }
 
+/** Where the Envoy ingress serves a service's document (an open route in stack.json). */
+export const publicOpenApiPath = (service: string) => `/openapi/${service}.json`;
+
 /** The service's document: its own routes plus the platform's ops routes. */
 export function openApiDocument(service: string, routes: RouteDoc[], version = '1'): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of [...routes, ...opsRoutes]) {
+  const published: RouteDoc = {
+    method: 'get',
+    path: publicOpenApiPath(service),
+    summary: 'this document, as the ingress serves it',
+    access: 'open',
+    responses: { 200: 'the OpenAPI document' },
+  };
+  for (const route of [...routes, ...opsRoutes, published]) {
     const path = openApiPath(route.path);
     paths[path] = { ...paths[path], [route.method]: operation(route, service) };
   }
   return {
     openapi: '3.1.0',
-    info: { title: `SoulChat ${service} service`, version },
+    info: { title: `SoulChat ${service} service`, version, 'x-service': service },
     paths,
     components: {
       securitySchemes: {
@@ -170,12 +180,14 @@ export function openApiDocument(service: string, routes: RouteDoc[], version = '
   };
 }
 
-/** Serves the document at GET /openapi.json. */
+/** Serves the document at GET /openapi.json, and at the path the ingress routes to (/openapi/<service>.json). */
 export function openApiRouter(document: OpenApiDocument): Router {
   const router = new Router();
-  router.get('/openapi.json', (ctx) => {
+  const serve = (ctx: { body: unknown }) => {
     ctx.body = document;
-  });
+  };
+  router.get('/openapi.json', serve);
+  router.get(publicOpenApiPath(document.info['x-service']), serve);
   return router;
 }
 
