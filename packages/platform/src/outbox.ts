@@ -156,9 +156,14 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
     return failed;
   }
 
-  /** Pending rows in id order, minus those queued behind a failing event of their key. */
-  async function claim(trx: Transaction<OutboxDb>): Promise<PendingRow[]> {
-    const failingHeads = await trx
+  // Looking for failing keys costs a query per pass: done while the last pass saw a failure or a
+  // retried event, and at least once a second (another replica's failure shows up that way too).
+  let failuresSeen = true;
+  let headsCheckedAt = 0;
+  const failingHeadsFor = async (trx: Transaction<OutboxDb>) => {
+    if (!failuresSeen && Date.now() - headsCheckedAt < 1000) return [];
+    headsCheckedAt = Date.now();
+    return trx
       .selectFrom('outbox')
       .select(['topic', 'partition_key', (eb) => eb.fn.min('id').as('head')])
       .where('published_at', 'is', null)
@@ -166,6 +171,11 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
       .where('attempts', '>', 0)
       .groupBy(['topic', 'partition_key'])
       .execute();
+  };
+
+  /** Pending rows in id order, minus those queued behind a failing event of their key. */
+  async function claim(trx: Transaction<OutboxDb>): Promise<PendingRow[]> {
+    const failingHeads = await failingHeadsFor(trx);
     return trx
       .selectFrom('outbox')
       .select(['id', 'event_id', 'topic', 'partition_key', 'payload', 'created_at', 'trace_parent', 'attempts'])
@@ -193,6 +203,7 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
         const results = await Promise.all([...byTopic(rows)].map(([topic, list]) => publishTopic(topic, list)));
         const errors = new Map(results.flatMap((failed) => [...failed]));
         const outcome = settle(rows, new Set(errors.keys()), { ...parkPolicy, now: Date.now() });
+        failuresSeen = errors.size > 0 || rows.some((row) => row.attempts > 0);
         const ids = (list: PendingRow[]) => list.map((row) => row.id);
         if (outcome.published.length > 0)
           await trx
