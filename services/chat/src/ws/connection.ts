@@ -6,7 +6,6 @@ import { type Bucket, take } from '../domain/rate-limit.ts';
 /** Close codes clients act on: reconnect (and sync) after any of them. */
 export const closeCodes = {
   serviceRestart: 1012,
-  heartbeatTimeout: 4000,
   slowConsumer: 4008,
 } as const;
 
