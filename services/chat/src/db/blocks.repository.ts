@@ -47,6 +47,15 @@ export async function blockedPairs(db: Db, pairs: Array<[string, string]>): Prom
   return new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
 }
 
+/** Which of `others` block `userId` or are blocked by them. */
+export async function blockedWith(db: Db, userId: string, others: string[]): Promise<Set<string>> {
+  const pairs = await blockedPairs(
+    db,
+    others.map((other): [string, string] => [userId, other]),
+  );
+  return new Set(others.filter((other) => pairs.has(pairKey(userId, other))));
+}
+
 /** One key per unordered pair. */
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, forbidden, notFound } from '@soulchat/platform';
-import { blockedPairs } from '../db/blocks.repository.ts';
+import { blockedWith } from '../db/blocks.repository.ts';
 import {
   addMember,
   conversationsOf,
@@ -69,11 +69,8 @@ export async function openDirect(deps: ChatDeps, userId: string, otherId: string
 
 /** Nobody is put into a group by someone they blocked (or who blocked them): chat's copy of blocks. */
 async function refuseBlocked(deps: ChatDeps, actorId: string, userIds: string[]): Promise<void> {
-  const blocked = await blockedPairs(
-    deps.db,
-    userIds.map((id): [string, string] => [actorId, id]),
-  );
-  if (blocked.size > 0) throw forbidden('you cannot add someone who blocked you or whom you blocked');
+  if ((await blockedWith(deps.db, actorId, userIds)).size > 0)
+    throw forbidden('you cannot add someone who blocked you or whom you blocked');
 }
 
 export async function createGroup(

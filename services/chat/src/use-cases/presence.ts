@@ -1,4 +1,4 @@
-import { blockedPairs, pairKey } from '../db/blocks.repository.ts';
+import { blockedWith } from '../db/blocks.repository.ts';
 import { sharingAConversation } from '../db/conversations.repository.ts';
 import type { Presence } from '../events/presence.ts';
 import type { ChatDeps } from './deps.ts';
@@ -8,16 +8,12 @@ import type { ChatDeps } from './deps.ts';
  * them, unless either blocked the other. Others are left out of the answer (not shown offline).
  */
 export async function visiblePresence(deps: ChatDeps, presence: Presence, viewerId: string, userIds: string[]) {
-  const others = [...new Set(userIds)].filter((id) => id !== viewerId);
+  const asked = [...new Set(userIds)];
+  const others = asked.filter((id) => id !== viewerId);
   const [sharing, blocked] = await Promise.all([
     sharingAConversation(deps.db, viewerId, others),
-    blockedPairs(
-      deps.db,
-      others.map((id): [string, string] => [viewerId, id]),
-    ),
+    blockedWith(deps.db, viewerId, others),
   ]);
-  const visible = [...new Set(userIds)].filter(
-    (id) => id === viewerId || (sharing.has(id) && !blocked.has(pairKey(viewerId, id))),
-  );
+  const visible = asked.filter((id) => id === viewerId || (sharing.has(id) && !blocked.has(id)));
   return presence.read(visible);
 }
