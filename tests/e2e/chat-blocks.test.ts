@@ -147,4 +147,23 @@ describe('blocks stop direct messages (the chat service keeps its own copy, fed 
     await sendUntil(viewerDevice, dm, 'FORBIDDEN');
     assert.deepEqual(await presence(), [viewer.id]);
   });
+
+  test('presence is also for people who follow each other (not one way), and never across a block', async () => {
+    const [viewer, friend] = await Promise.all([newPerson(), newPerson()]);
+    const presence = async () => {
+      const res = await call<{ items: Array<{ userId: string }> }>(`${chat1}/presence?ids=${viewer.id},${friend.id}`, {
+        token: viewer.token,
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.items.map((i) => i.userId).sort();
+    };
+    const follow = (who: Person, target: Person) =>
+      call(`${profile}/profiles/${target.id}/follow`, { method: 'PUT', token: who.token });
+    assert.equal((await follow(friend, viewer)).status, 204);
+    assert.deepEqual(await presence(), [viewer.id], 'a follower the viewer does not follow back stays hidden');
+    assert.equal((await follow(viewer, friend)).status, 204);
+    assert.deepEqual(await presence(), [viewer.id, friend.id].sort(), 'mutual followers see each other');
+    assert.equal((await blockCall('PUT', friend, viewer)).status, 204);
+    assert.deepEqual(await presence(), [viewer.id], 'a block ends it');
+  });
 });

@@ -22,7 +22,7 @@ test('refuses an operation that is not "VERB /path"', () => {
   assert.throws(() => daprOperations(['FETCH /x']));
 });
 
-test('profile lets only user create and delete profiles, chat check blocks and known users, the ingress its public routes', () => {
+test('profile lets only user create and delete profiles, chat check blocks, known users and mutual follows, the ingress its public routes', () => {
   const acl = accessControlFor(loadTopology(), 'profile');
   assert.ok(acl);
   assert.equal(acl.defaultAction, 'deny');
@@ -32,6 +32,7 @@ test('profile lets only user create and delete profiles, chat check blocks and k
   assert.deepEqual(byCaller.chat, [
     { name: '/internal/blocks', httpVerb: ['GET'], action: 'allow' },
     { name: '/internal/known-profiles', httpVerb: ['POST'], action: 'allow' },
+    { name: '/internal/mutual-follows', httpVerb: ['POST'], action: 'allow' },
   ]);
   assert.ok(byCaller.ingress?.every((o) => !o.name.startsWith('/internal')));
   for (const p of acl.policies) assert.equal(p.defaultAction, 'deny');

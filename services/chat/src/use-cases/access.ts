@@ -6,6 +6,8 @@ import {
   encode,
   KnownProfilesRequestSchema,
   KnownProfilesResponseSchema,
+  MutualFollowsRequestSchema,
+  MutualFollowsResponseSchema,
 } from '@soulchat/contracts';
 import { AppError, appIds, type DaprClient, forbidden, notFound } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
@@ -40,4 +42,13 @@ export async function requireKnownUsers(dapr: DaprClient, userIds: string[]): Pr
   const known = new Set(decode(KnownProfilesResponseSchema, res.body).userIds);
   const unknown = userIds.find((id) => !known.has(id));
   if (unknown) throw notFound(`user ${unknown}`);
+}
+
+/** Which of the candidates and the user follow each other: asks the profile service, through Dapr. */
+export async function mutualFollowers(dapr: DaprClient, userId: string, candidateIds: string[]): Promise<Set<string>> {
+  if (candidateIds.length === 0) return new Set();
+  const body = encode(MutualFollowsRequestSchema, create(MutualFollowsRequestSchema, { userId, candidateIds }));
+  const res = await dapr.invokeRaw(appIds.profile, 'internal/mutual-follows', { method: 'POST', body });
+  if (res.status !== 200) throw new AppError('UNAVAILABLE', 'cannot check who follows you right now; try again');
+  return new Set(decode(MutualFollowsResponseSchema, res.body).userIds);
 }

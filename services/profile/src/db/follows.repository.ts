@@ -40,6 +40,21 @@ export async function deleteFollowsBetween(db: Db, a: string, b: string): Promis
   return Number(result.numDeletedRows);
 }
 
+/** Those of `others` who follow `me` and whom `me` follows. */
+export async function mutualFollows(db: Db, me: string, others: string[]): Promise<string[]> {
+  if (others.length === 0) return [];
+  const rows = await db
+    .selectFrom('follows as mine')
+    .innerJoin('follows as theirs', (join) =>
+      join.onRef('theirs.follower_id', '=', 'mine.following_id').onRef('theirs.following_id', '=', 'mine.follower_id'),
+    )
+    .select('mine.following_id as userId')
+    .where('mine.follower_id', '=', me)
+    .where('mine.following_id', 'in', others)
+    .execute();
+  return rows.map((r) => r.userId);
+}
+
 /** Whether `me` follows `other` and whether `other` follows `me`. */
 export async function followStatus(db: Db, me: string, other: string) {
   const rows = await db

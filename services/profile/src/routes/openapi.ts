@@ -83,6 +83,13 @@ export const profileRoutes: RouteDoc[] = [
     responses: { 200: 'KnownProfilesResponse' },
   },
   {
+    method: 'post',
+    path: '/internal/mutual-follows',
+    summary: 'which of the candidates and the user follow each other (MutualFollowsRequest)',
+    access: 'sidecar',
+    responses: { 200: 'MutualFollowsResponse' },
+  },
+  {
     method: 'get',
     path: '/internal/blocks',
     summary: 'whether a and b blocked each other',

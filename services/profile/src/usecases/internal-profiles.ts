@@ -1,6 +1,6 @@
 import { AppError, firstDelivery, inUseCase } from '@soulchat/platform';
 import { deleteAllBlocksOf } from '../db/blocks.repository.ts';
-import { deleteAllFollowsOf } from '../db/follows.repository.ts';
+import { deleteAllFollowsOf, mutualFollows } from '../db/follows.repository.ts';
 import {
   deleteProfile,
   existingProfiles,
@@ -55,6 +55,15 @@ export async function removeUser(deps: UseCaseDeps, userId: string, eventId?: st
     await deps.cache.invalidate([userId, ...affected]);
     return true;
   });
+}
+
+/** Which of the candidates and the user follow each other (chat shows them each other's presence). */
+export async function mutualFollowers(deps: UseCaseDeps, userId: string, candidateIds: string[]): Promise<string[]> {
+  return mutualFollows(
+    deps.db,
+    userId,
+    [...new Set(candidateIds)].filter((id) => id !== userId),
+  );
 }
 
 /** Which of these users have a profile (exist and are not deleted). */

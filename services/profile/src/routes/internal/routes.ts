@@ -7,14 +7,16 @@ import {
   encode,
   KnownProfilesRequestSchema,
   KnownProfilesResponseSchema,
+  MutualFollowsRequestSchema,
+  MutualFollowsResponseSchema,
   ProfileSchema,
 } from '@soulchat/contracts';
 import { parseInput, readContract, requireSidecar } from '@soulchat/platform';
 import type { Profile } from '../../domain/profile.ts';
 import { blockedEitherWay } from '../../usecases/blocks.ts';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
-import { createProfile, knownUsers, removeUser } from '../../usecases/internal-profiles.ts';
-import { blockCheckQuery, knownProfilesFields, newProfileFields, userIdParams } from './schema.ts';
+import { createProfile, knownUsers, mutualFollowers, removeUser } from '../../usecases/internal-profiles.ts';
+import { blockCheckQuery, knownProfilesFields, mutualFollowsFields, newProfileFields, userIdParams } from './schema.ts';
 
 function toContract(profile: Profile) {
   return encode(
@@ -60,6 +62,17 @@ export function internalRouter(deps: UseCaseDeps, appApiToken: string): Router {
     const { userIds } = parseInput(knownProfilesFields, { userIds: request.userIds });
     const known = await knownUsers(deps, userIds);
     ctx.body = encode(KnownProfilesResponseSchema, create(KnownProfilesResponseSchema, { userIds: known }));
+  });
+
+  // Chat asks when someone wants the presence of people they share no conversation with.
+  router.post('/mutual-follows', async (ctx) => {
+    const request = readContract(() => decode(MutualFollowsRequestSchema, ctx.request.body));
+    const { userId, candidateIds } = parseInput(mutualFollowsFields, {
+      userId: request.userId,
+      candidateIds: request.candidateIds,
+    });
+    const userIds = await mutualFollowers(deps, userId, candidateIds);
+    ctx.body = encode(MutualFollowsResponseSchema, create(MutualFollowsResponseSchema, { userIds }));
   });
 
   router.get('/blocks', async (ctx) => {

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/profile/v1/internal.proto.
  */
 export const file_soulchat_profile_v1_internal: GenFile = /*@__PURE__*/
-  fileDesc("CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCCIoChRLbm93blByb2ZpbGVzUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIpChVLbm93blByb2ZpbGVzUmVzcG9uc2USEAoIdXNlcl9pZHMYASADKAliBnByb3RvMw");
+  fileDesc("CiJzb3VsY2hhdC9wcm9maWxlL3YxL2ludGVybmFsLnByb3RvEhNzb3VsY2hhdC5wcm9maWxlLnYxIk8KFENyZWF0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJIooBCgdQcm9maWxlEg8KB3VzZXJfaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEgsKA2JpbxgEIAEoCRIRCglpbWFnZV91cmwYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgp1cGRhdGVkX2F0GAcgASgJIicKFERlbGV0ZVByb2ZpbGVSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiMwoRQmxvY2tDaGVja1JlcXVlc3QSDgoGdXNlcl9hGAEgASgJEg4KBnVzZXJfYhgCIAEoCSIlChJCbG9ja0NoZWNrUmVzcG9uc2USDwoHYmxvY2tlZBgBIAEoCCIoChRLbm93blByb2ZpbGVzUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIpChVLbm93blByb2ZpbGVzUmVzcG9uc2USEAoIdXNlcl9pZHMYASADKAkiPgoUTXV0dWFsRm9sbG93c1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIVCg1jYW5kaWRhdGVfaWRzGAIgAygJIikKFU11dHVhbEZvbGxvd3NSZXNwb25zZRIQCgh1c2VyX2lkcxgBIAMoCWIGcHJvdG8z");
 
 /**
  * POST /internal/profiles: create the profile of a new account (registration saga).
@@ -310,4 +310,74 @@ export type KnownProfilesResponseJson = {
  */
 export const KnownProfilesResponseSchema: GenMessage<KnownProfilesResponse, {jsonType: KnownProfilesResponseJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_profile_v1_internal, 6);
+
+/**
+ * POST /internal/mutual-follows: which of the candidates follow the user and are followed back.
+ * The chat service asks when someone wants the presence of people they share no conversation with.
+ *
+ * @generated from message soulchat.profile.v1.MutualFollowsRequest
+ */
+export type MutualFollowsRequest = Message<"soulchat.profile.v1.MutualFollowsRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: repeated string candidate_ids = 2;
+   */
+  candidateIds: string[];
+};
+
+/**
+ * POST /internal/mutual-follows: which of the candidates follow the user and are followed back.
+ * The chat service asks when someone wants the presence of people they share no conversation with.
+ *
+ * @generated from message soulchat.profile.v1.MutualFollowsRequest
+ */
+export type MutualFollowsRequestJson = {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId?: string;
+
+  /**
+   * @generated from field: repeated string candidate_ids = 2;
+   */
+  candidateIds?: string[];
+};
+
+/**
+ * Describes the message soulchat.profile.v1.MutualFollowsRequest.
+ * Use `create(MutualFollowsRequestSchema)` to create a new message.
+ */
+export const MutualFollowsRequestSchema: GenMessage<MutualFollowsRequest, {jsonType: MutualFollowsRequestJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_profile_v1_internal, 7);
+
+/**
+ * @generated from message soulchat.profile.v1.MutualFollowsResponse
+ */
+export type MutualFollowsResponse = Message<"soulchat.profile.v1.MutualFollowsResponse"> & {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds: string[];
+};
+
+/**
+ * @generated from message soulchat.profile.v1.MutualFollowsResponse
+ */
+export type MutualFollowsResponseJson = {
+  /**
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds?: string[];
+};
+
+/**
+ * Describes the message soulchat.profile.v1.MutualFollowsResponse.
+ * Use `create(MutualFollowsResponseSchema)` to create a new message.
+ */
+export const MutualFollowsResponseSchema: GenMessage<MutualFollowsResponse, {jsonType: MutualFollowsResponseJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_profile_v1_internal, 8);
 
