@@ -57,7 +57,8 @@ export {
   replayParked,
   startOutboxRelay,
 } from './outbox.ts';
-export { closeServer, createApp, listen, onShutdown } from './server.ts';
+export { type Route, type RouteGuards, type RouteInput, route } from './routes.ts';
+export { closeServer, createApp, listen, onShutdown, openApiDocumentOf } from './server.ts';
 export { type ServiceBase, startService } from './service.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { activeTraceIds, startTelemetry, type Telemetry, traceHeaders, withTraceParent } from './telemetry.ts';

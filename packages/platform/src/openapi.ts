@@ -1,12 +1,12 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
+import type { Subscription } from './subscriptions.ts';
 
 /**
- * OpenAPI 3.1 documents built from the zod schemas the routes validate with, so the document
- * cannot say one thing while the handler checks another. Each service keeps its route table in
- * `src/routes/openapi.ts`; `undocumentedRoutes` (used by each service's test) keeps the table and
- * the Koa routers from drifting apart.
+ * OpenAPI 3.1 documents built from the routes themselves (routes.ts): the schemas the handlers
+ * validate with, their access and their paths. `routeDrift` (each service's test) checks that the
+ * app serves nothing else.
  */
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -20,10 +20,10 @@ export interface RouteDoc {
   path: string;
   summary: string;
   access: RouteAccess;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  headers?: z.ZodType;
-  body?: z.ZodType;
+  params?: z.ZodType | undefined;
+  query?: z.ZodType | undefined;
+  headers?: z.ZodType | undefined;
+  body?: z.ZodType | undefined;
   /** Status code -> meaning. 400 (with inputs) and 401 (with access) are added for every route. */
   responses: Record<number, string>;
 }
@@ -67,6 +67,10 @@ export const eventRoute = (path: string, topic: string): RouteDoc => ({
   access: 'sidecar',
   responses: { 200: '{status: SUCCESS | RETRY | DROP}' },
 });
+
+/** The routes mountSubscriptions serves for these subscriptions (none without any). */
+export const subscriptionRoutes = (subs: Subscription[]): RouteDoc[] =>
+  subs.length === 0 ? [] : [daprSubscribeRoute, ...subs.map((s) => eventRoute(s.route, s.topic))];
 
 const errorSchema: JsonSchema = {
   type: 'object',

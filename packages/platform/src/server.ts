@@ -8,14 +8,26 @@ import { eventsHandled } from './events.ts';
 import { mountHealth, type ReadinessCheck } from './health.ts';
 import type { Logger } from './logger.ts';
 import { createHttpMetrics } from './metrics.ts';
+import { type OpenApiDocument, openApiDocument, openApiRouter, subscriptionRoutes } from './openapi.ts';
 import { requestSpan } from './request-span.ts';
+import { type Route, type RouteGuards, routesRouter } from './routes.ts';
+import { mountSubscriptions, type Subscription } from './subscriptions.ts';
 
 export interface AppOptions {
   service: string;
   log: Logger;
   readiness: ReadinessCheck[];
-  /** Routers mounted after health and metrics, in order. */
-  routers: Router[];
+  /**
+   * The service's API, each route declared once (routes.ts): mounted with its guard and input
+   * checks, and with the event routes listed in the OpenAPI document the app serves.
+   */
+  routes?: Route[];
+  /** The guards of `user` and `sidecar` routes; the sidecar one also guards event deliveries. */
+  guards?: RouteGuards;
+  /** Topics the sidecar delivers to this app (mountSubscriptions). */
+  subscriptions?: Subscription[];
+  /** Routers with no API document (test fixtures); services declare `routes`. */
+  routers?: Router[];
   jsonLimit?: string;
   /**
    * The limit for the sidecar's event deliveries (paths under /events/): a bulk delivery carries
@@ -24,6 +36,24 @@ export interface AppOptions {
   eventJsonLimit?: string;
   /** Domain metrics served at /metrics beside the HTTP ones. */
   metrics?: Metric[];
+}
+
+const documents = new WeakMap<Koa, OpenApiDocument>();
+
+/** The OpenAPI document an app built from `routes` serves at /openapi.json. */
+export const openApiDocumentOf = (app: Koa): OpenApiDocument | undefined => documents.get(app);
+
+/** The routers of the service's API: its routes, its event deliveries and its document. */
+function apiRouters(options: AppOptions): { routers: Router[]; document?: OpenApiDocument } {
+  const { routes = [], guards = {}, subscriptions = [] } = options;
+  if (routes.length === 0 && subscriptions.length === 0) return { routers: [] };
+  const events = new Router();
+  if (subscriptions.length > 0) {
+    if (!guards.sidecar) throw new Error('an app with subscriptions needs the sidecar guard');
+    mountSubscriptions(events, subscriptions, guards.sidecar);
+  }
+  const document = openApiDocument(options.service, [...routes, ...subscriptionRoutes(subscriptions)]);
+  return { routers: [events, routesRouter(routes, guards), openApiRouter(document)], document };
 }
 
 /** The Koa app every service shares: errors, metrics, JSON (and CloudEvents) bodies, health. */
@@ -54,7 +84,10 @@ export function createApp(options: AppOptions): Koa {
   const events = options.eventJsonLimit ? parser(options.eventJsonLimit) : bodies;
   app.use((ctx, next) => (ctx.path.startsWith('/events/') ? events : bodies)(ctx, next));
   app.use(ops.routes());
-  for (const router of options.routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  const api = apiRouters(options);
+  if (api.document) documents.set(app, api.document);
+  for (const router of [...api.routers, ...(options.routers ?? [])])
+    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   app.on('error', (err: Error) => options.log.warn({ err }, 'koa error'));
   return app;
 }

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
-import { requireSidecar } from './app-token.ts';
+import type { Context, Middleware } from 'koa';
 
 /** A CloudEvent as daprd delivers it to a subscriber route. */
 export interface DeliveredEvent<T = unknown> {
@@ -43,8 +42,7 @@ async function handleBulk(sub: Subscription, body: BulkDelivery, ctx: Context) {
 }
 
 /** Serves /dapr/subscribe from Koa (no DaprServer/Express) and mounts each handler route. */
-export function mountSubscriptions(router: Router, subs: Subscription[], appApiToken: string | undefined): void {
-  const guard = requireSidecar(appApiToken);
+export function mountSubscriptions(router: Router, subs: Subscription[], guard: Middleware): void {
   router.get('/dapr/subscribe', guard, (ctx) => {
     ctx.body = subs.map(({ pubsubname, topic, route, deadLetterTopic, bulk }) => ({
       pubsubname,
