@@ -84,7 +84,11 @@ test('the document is built from the same routes, event deliveries included, and
   const app = buildApp();
   const document = openApiDocumentOf(app);
   assert.ok(document);
-  const put = document.paths['/things/{id}']?.put as { security: unknown; requestBody?: unknown; parameters: unknown[] };
+  const put = document.paths['/things/{id}']?.put as {
+    security: unknown;
+    requestBody?: unknown;
+    parameters: unknown[];
+  };
   assert.deepEqual(put.security, [{ bearer: [] }]);
   assert.ok(put.requestBody, 'the body schema is documented');
   assert.equal(put.parameters.length, 2, 'the path id and the if-match header');

@@ -2,7 +2,7 @@ import { createApp, type DaprClient, type Logger, pingDatabase } from '@soulchat
 import type Koa from 'koa';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
-import { notesRouter } from './routes/notes/routes.ts';
+import { noteRoutes } from './routes/notes/routes.ts';
 
 export interface Deps {
   service: string;
@@ -19,6 +19,6 @@ export function buildApp(deps: Deps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [notesRouter(deps.service, deps.db)],
+    routes: noteRoutes(deps.service, deps.db),
   });
 }
