@@ -19,6 +19,16 @@ export interface AuthenticatedUser {
 
 export type AuthState = { user: AuthenticatedUser };
 
+/** Every service keys its data by user id: a token whose subject is no user id proves nobody. */
+const userIdPattern = /^[A-Za-z0-9_-]{1,36}$/;
+
+/** The caller of a `user` route, as the guard (requireUser) verified them. */
+export function callerOf(ctx: Context): AuthenticatedUser {
+  const user = (ctx.state as Partial<AuthState>).user;
+  if (!user) throw new AppError('UNAUTHORIZED', 'authentication required');
+  return user;
+}
+
 /**
  * Verifies access tokens against the issuer's published keys. Only EdDSA is accepted, so
  * `alg: none` and HMAC tokens made with a public key are refused. A token signed with a key we
@@ -63,6 +73,7 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
     }
     const { sub, sid, roles } = result.payload;
     if (typeof sub !== 'string' || sub === '') throw new AppError('UNAUTHORIZED', 'token has no subject');
+    if (!userIdPattern.test(sub)) throw new AppError('UNAUTHORIZED', 'token subject is not a user id');
     return {
       id: sub,
       sessionId: typeof sid === 'string' ? sid : undefined,

@@ -1,6 +1,12 @@
 export { requireSidecar } from './app-token.ts';
 export { appIds, tokenAudience, tokenIssuer } from './apps.ts';
-export { type AuthenticatedUser, type AuthState, createTokenVerifier, type TokenVerifier } from './auth.ts';
+export {
+  type AuthenticatedUser,
+  type AuthState,
+  callerOf,
+  createTokenVerifier,
+  type TokenVerifier,
+} from './auth.ts';
 export { components } from './components.ts';
 export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from './config.ts';
 export {
@@ -35,15 +41,7 @@ export {
 export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics, domainCounter, domainGauge, domainHistogram, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
-export {
-  daprSubscribeRoute,
-  eventRoute,
-  type OpenApiDocument,
-  openApiDocument,
-  openApiRouter,
-  type RouteDoc,
-  routeDrift,
-} from './openapi.ts';
+export { type OpenApiDocument, routeDrift } from './openapi.ts';
 export {
   enqueueEvent,
   enqueueEvents,

@@ -1,19 +1,16 @@
-import Router from '@koa/router';
 import {
   createApp,
   type Metric,
-  mountSubscriptions,
-  openApiRouter,
   pingDatabase,
+  requireSidecar,
   type Subscription,
   type TokenVerifier,
 } from '@soulchat/platform';
 import type Koa from 'koa';
 import type { Presence } from './events/presence.ts';
-import { conversationsRouter } from './routes/conversations/routes.ts';
-import { internalRouter } from './routes/internal/routes.ts';
-import { messagesRouter } from './routes/messages/routes.ts';
-import { chatOpenApi } from './routes/openapi.ts';
+import { conversationRoutes } from './routes/conversations/routes.ts';
+import { internalRoutes } from './routes/internal/routes.ts';
+import { messageRoutes } from './routes/messages/routes.ts';
 import type { ChatDeps } from './use-cases/deps.ts';
 
 export interface AppDeps extends ChatDeps {
@@ -24,8 +21,6 @@ export interface AppDeps extends ChatDeps {
 }
 
 export function buildApp(deps: AppDeps): Koa {
-  const events = new Router();
-  mountSubscriptions(events, deps.subscriptions, deps.config.APP_API_TOKEN);
   return createApp({
     service: deps.config.SERVICE_NAME,
     log: deps.log,
@@ -36,12 +31,13 @@ export function buildApp(deps: AppDeps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [
-      events,
-      conversationsRouter(deps, deps.verifier),
-      messagesRouter(deps, deps.verifier, deps.presence),
-      internalRouter(deps, deps.presence, deps.config.APP_API_TOKEN),
-      openApiRouter(chatOpenApi),
+    // The WebSocket at /ws is an upgrade on the HTTP server, not a route (see README, WebSocket).
+    routes: [
+      ...conversationRoutes(deps),
+      ...messageRoutes(deps, deps.presence),
+      ...internalRoutes(deps, deps.presence),
     ],
+    guards: { user: deps.verifier.requireUser, sidecar: requireSidecar(deps.config.APP_API_TOKEN) },
+    subscriptions: deps.subscriptions,
   });
 }

@@ -1,16 +1,7 @@
-import Router from '@koa/router';
-import {
-  createApp,
-  type Metric,
-  mountSubscriptions,
-  openApiRouter,
-  pingDatabase,
-  type TokenVerifier,
-} from '@soulchat/platform';
+import { createApp, type Metric, pingDatabase, requireSidecar, type TokenVerifier } from '@soulchat/platform';
 import type Koa from 'koa';
 import { subscriptions } from './events/subscriptions.ts';
-import { notificationsRouter } from './routes/notifications/routes.ts';
-import { notificationOpenApi } from './routes/openapi.ts';
+import { notificationRoutes } from './routes/notifications/routes.ts';
 import type { NotificationDeps } from './use-cases/deps.ts';
 
 export interface AppDeps extends NotificationDeps {
@@ -20,8 +11,6 @@ export interface AppDeps extends NotificationDeps {
 }
 
 export function buildApp(deps: AppDeps): Koa {
-  const events = new Router();
-  mountSubscriptions(events, subscriptions(deps), deps.config.APP_API_TOKEN);
   return createApp({
     service: deps.config.SERVICE_NAME,
     log: deps.log,
@@ -30,6 +19,8 @@ export function buildApp(deps: AppDeps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [events, notificationsRouter(deps, deps.verifier), openApiRouter(notificationOpenApi)],
+    routes: notificationRoutes(deps),
+    guards: { user: deps.verifier.requireUser, sidecar: requireSidecar(deps.config.APP_API_TOKEN) },
+    subscriptions: subscriptions(deps),
   });
 }

@@ -1,12 +1,10 @@
-import Router from '@koa/router';
 import {
   createApp,
   type DaprClient,
   type Logger,
   type Metric,
-  mountSubscriptions,
-  openApiRouter,
   pingDatabase,
+  requireSidecar,
   type TokenVerifier,
 } from '@soulchat/platform';
 import type Koa from 'koa';
@@ -14,10 +12,9 @@ import type { Kysely } from 'kysely';
 import { createProfileCache } from './cache/profile-cache.ts';
 import type { Database } from './db/schema.ts';
 import { userDeletedSubscription } from './events/user-deleted.ts';
-import { internalRouter } from './routes/internal/routes.ts';
-import { profileOpenApi } from './routes/openapi.ts';
-import { profilesRouter } from './routes/profiles/routes.ts';
-import { relationsRouter } from './routes/relations/routes.ts';
+import { internalRoutes } from './routes/internal/routes.ts';
+import { profilesRoutes } from './routes/profiles/routes.ts';
+import { relationsRoutes } from './routes/relations/routes.ts';
 import type { UseCaseDeps } from './usecases/deps.ts';
 
 export interface Deps {
@@ -39,8 +36,6 @@ export function buildApp(deps: Deps): Koa {
     db: deps.db,
     cache: createProfileCache(deps.dapr, deps.log),
   };
-  const events = new Router();
-  mountSubscriptions(events, [userDeletedSubscription(useCases)], deps.appApiToken);
   return createApp({
     service: deps.service,
     log: deps.log,
@@ -49,12 +44,8 @@ export function buildApp(deps: Deps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [
-      profilesRouter(useCases, deps.verifier),
-      relationsRouter(useCases, deps.verifier),
-      internalRouter(useCases, deps.appApiToken),
-      events,
-      openApiRouter(profileOpenApi),
-    ],
+    routes: [...profilesRoutes(useCases), ...relationsRoutes(useCases), ...internalRoutes(useCases)],
+    guards: { user: deps.verifier.requireUser, sidecar: requireSidecar(deps.appApiToken) },
+    subscriptions: [userDeletedSubscription(useCases)],
   });
 }

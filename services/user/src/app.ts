@@ -4,18 +4,17 @@ import {
   type DaprClient,
   type Logger,
   type Metric,
-  openApiRouter,
   pingDatabase,
+  requireSidecar,
   type TokenVerifier,
 } from '@soulchat/platform';
 import type Koa from 'koa';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/schema.ts';
-import { authRouter } from './routes/auth/routes.ts';
-import { internalRouter } from './routes/internal/routes.ts';
-import { meRouter } from './routes/me/routes.ts';
-import { userOpenApi } from './routes/openapi.ts';
+import { authRoutes } from './routes/auth/routes.ts';
+import { internalRoutes } from './routes/internal/routes.ts';
+import { meRoutes } from './routes/me/routes.ts';
 import { createLoginGuard } from './security/login-guard.ts';
 import type { KeyRing } from './security/signing-keys.ts';
 
@@ -58,11 +57,11 @@ export function buildApp(deps: Deps): Koa {
       { name: 'database', check: () => pingDatabase(db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routers: [
-      authRouter({ service, sessions, registration, keys: deps.keys, guard, verifier: deps.verifier }),
-      meRouter(service, db, deps.verifier),
-      internalRouter(deps.keys, config.APP_API_TOKEN),
-      openApiRouter(userOpenApi),
+    routes: [
+      ...authRoutes({ service, sessions, registration, keys: deps.keys, guard }),
+      ...meRoutes(service, db),
+      ...internalRoutes(deps.keys),
     ],
+    guards: { user: deps.verifier.requireUser, sidecar: requireSidecar(config.APP_API_TOKEN) },
   });
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createDaprClient, createDatabase, createLogger, createTokenVerifier, routeDrift } from '@soulchat/platform';
+import {
+  createDaprClient,
+  createDatabase,
+  createLogger,
+  createTokenVerifier,
+  openApiDocumentOf,
+  routeDrift,
+} from '@soulchat/platform';
 import { offlineConfig } from '../../test/config.ts';
 import { buildApp } from '../app.ts';
 import type { Database } from '../db/schema.ts';
@@ -8,11 +15,10 @@ import { createPresence } from '../events/presence.ts';
 import { subscriptions } from '../events/subscriptions.ts';
 import { createSender } from '../use-cases/send.ts';
 import { Hub } from '../ws/hub.ts';
-import { chatOpenApi } from './openapi.ts';
 
 // The app is built with clients that are never used: building it only declares the routes, and
 // the pool connects lazily, on a first query that never comes. The subscriptions are main.ts's.
-test('the OpenAPI document lists exactly the routes the app serves', async () => {
+test('the OpenAPI document, built from the routes, lists exactly what the app serves, with its access', async () => {
   const config = offlineConfig();
   const log = createLogger('chat', 'silent');
   const db = createDatabase<Database>({ url: config.DATABASE_URL });
@@ -25,6 +31,22 @@ test('the OpenAPI document lists exactly the routes the app serves', async () =>
     presence: createPresence(dapr, log, 'chat'),
     subscriptions: subscriptions(new Hub(), db, log),
   });
-  assert.deepEqual(routeDrift(app, chatOpenApi), { undocumented: [], unserved: [] });
+  const document = openApiDocumentOf(app);
+  assert.ok(document);
+  assert.deepEqual(routeDrift(app, document), { undocumented: [], unserved: [] });
+  const operation = (path: string, method: string) =>
+    document.paths[path]?.[method] as {
+      security: unknown;
+      parameters?: Array<{ name: string }>;
+      requestBody?: unknown;
+    };
+  assert.deepEqual(operation('/presence', 'get').security, [{ bearer: [] }]);
+  assert.deepEqual(
+    operation('/presence', 'get').parameters?.map((p) => p.name),
+    ['ids'],
+  );
+  assert.ok(operation('/conversations/{id}/messages', 'post').requestBody, 'the send body is documented');
+  assert.deepEqual(operation('/internal/presence', 'post').security, [{ appToken: [] }]);
+  assert.deepEqual(operation('/events/fanout/message-created', 'post').security, [{ appToken: [] }]);
   await db.destroy();
 });

@@ -1,5 +1,5 @@
-import Router from '@koa/router';
-import { type AuthState, parseInput, type TokenVerifier } from '@soulchat/platform';
+import { callerOf, type Route, route } from '@soulchat/platform';
+import type { Context } from 'koa';
 import {
   addGroupMember,
   changeRole,
@@ -23,53 +23,132 @@ import {
   transferBody,
 } from './schema.ts';
 
-export function conversationsRouter(deps: ChatDeps, verifier: TokenVerifier): Router {
-  const router = new Router();
-  router.use(verifier.requireUser);
-  const me = (state: unknown) => (state as AuthState).user.id;
+/** The caller, as the access token named them (every route here is a `user` route). */
+export const me = (ctx: Context) => callerOf(ctx).id;
 
-  router.get('/conversations', async (ctx) => {
-    ctx.body = { items: await myConversations(deps, me(ctx.state)) };
-  });
-  router.post('/conversations/direct', async (ctx) => {
-    const { userId } = parseInput(openDirectBody, ctx.request.body);
-    ctx.body = await openDirect(deps, me(ctx.state), userId);
-  });
-  router.get('/conversations/:id', async (ctx) => {
-    const { id } = parseInput(idParams, ctx.params);
-    ctx.body = await describeConversation(deps, id, me(ctx.state));
-  });
-  router.post('/groups', async (ctx) => {
-    ctx.status = 201;
-    ctx.body = await createGroup(deps, me(ctx.state), parseInput(createGroupBody, ctx.request.body));
-  });
-  router.patch('/groups/:id', async (ctx) => {
-    const { id } = parseInput(idParams, ctx.params);
-    const changes = parseInput(editGroupBody, ctx.request.body);
-    ctx.body = await editGroup(deps, id, me(ctx.state), {
-      ...(changes.name !== undefined ? { name: changes.name } : {}),
-      ...(changes.description !== undefined ? { description: changes.description } : {}),
-    });
-  });
-  router.post('/groups/:id/members', async (ctx) => {
-    const { id } = parseInput(idParams, ctx.params);
-    const { userId, role } = parseInput(addMemberBody, ctx.request.body);
-    ctx.body = await addGroupMember(deps, id, me(ctx.state), userId, role);
-  });
-  router.delete('/groups/:id/members/:userId', async (ctx) => {
-    const { id, userId } = parseInput(memberParams, ctx.params);
-    await removeGroupMember(deps, id, me(ctx.state), userId);
-    ctx.status = 204;
-  });
-  router.patch('/groups/:id/members/:userId', async (ctx) => {
-    const { id, userId } = parseInput(memberParams, ctx.params);
-    const { role } = parseInput(setRoleBody, ctx.request.body);
-    ctx.body = await changeRole(deps, id, me(ctx.state), userId, role);
-  });
-  router.post('/groups/:id/owner', async (ctx) => {
-    const { id } = parseInput(idParams, ctx.params);
-    const { userId } = parseInput(transferBody, ctx.request.body);
-    ctx.body = await transferOwnership(deps, id, me(ctx.state), userId);
-  });
-  return router;
+// Members only: a conversation that exists but is not yours is a 403, one that does not exist a 404.
+export const memberOnly = { 403: 'not a member (or not allowed)', 404: 'no such conversation' };
+
+export function conversationRoutes(deps: ChatDeps): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/conversations',
+      summary: 'my conversations with unread counts',
+      access: 'user',
+      responses: { 200: '{items}' },
+      handle: async (ctx) => {
+        ctx.body = { items: await myConversations(deps, me(ctx)) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conversations/direct',
+      summary: 'open (or find) the direct conversation with a user',
+      access: 'user',
+      body: openDirectBody,
+      responses: { 200: 'the conversation', 403: 'one of you blocked the other' },
+      handle: async (ctx, { body }) => {
+        ctx.body = await openDirect(deps, me(ctx), body.userId);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/conversations/:id',
+      summary: 'a conversation and its members',
+      access: 'user',
+      params: idParams,
+      responses: { 200: 'the conversation', ...memberOnly },
+      handle: async (ctx, { params }) => {
+        ctx.body = await describeConversation(deps, params.id, me(ctx));
+      },
+    }),
+    ...groupRoutes(deps),
+  ];
+}
+
+function groupRoutes(deps: ChatDeps): Route[] {
+  return [
+    route({
+      method: 'post',
+      path: '/groups',
+      summary: 'create a group',
+      access: 'user',
+      body: createGroupBody,
+      responses: { 201: 'the group' },
+      handle: async (ctx, { body }) => {
+        ctx.status = 201;
+        ctx.body = await createGroup(deps, me(ctx), body);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/groups/:id',
+      summary: "edit a group's name or description (owner or admin)",
+      access: 'user',
+      params: idParams,
+      body: editGroupBody,
+      responses: { 200: 'the group', ...memberOnly },
+      handle: async (ctx, { params, body }) => {
+        ctx.body = await editGroup(deps, params.id, me(ctx), {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        });
+      },
+    }),
+    ...memberRoutes(deps),
+  ];
+}
+
+function memberRoutes(deps: ChatDeps): Route[] {
+  return [
+    route({
+      method: 'post',
+      path: '/groups/:id/members',
+      summary: 'add a member',
+      access: 'user',
+      params: idParams,
+      body: addMemberBody,
+      responses: { 200: 'the group', 409: 'the group is full', ...memberOnly },
+      handle: async (ctx, { params, body }) => {
+        ctx.body = await addGroupMember(deps, params.id, me(ctx), body.userId, body.role);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/groups/:id/members/:userId',
+      summary: 'remove a member, or leave',
+      access: 'user',
+      params: memberParams,
+      responses: { 204: 'removed', 409: 'the owner must transfer first', ...memberOnly },
+      handle: async (ctx, { params }) => {
+        await removeGroupMember(deps, params.id, me(ctx), params.userId);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/groups/:id/members/:userId',
+      summary: "change a member's role (owner only)",
+      access: 'user',
+      params: memberParams,
+      body: setRoleBody,
+      responses: { 200: 'the group', ...memberOnly },
+      handle: async (ctx, { params, body }) => {
+        ctx.body = await changeRole(deps, params.id, me(ctx), params.userId, body.role);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/groups/:id/owner',
+      summary: 'transfer ownership',
+      access: 'user',
+      params: idParams,
+      body: transferBody,
+      responses: { 200: 'the group', ...memberOnly },
+      handle: async (ctx, { params, body }) => {
+        ctx.body = await transferOwnership(deps, params.id, me(ctx), body.userId);
+      },
+    }),
+  ];
 }

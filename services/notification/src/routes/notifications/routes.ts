@@ -1,6 +1,5 @@
-import Router from '@koa/router';
-import { AppError, type AuthState, forbidden, parseInput, type TokenVerifier, unauthorized } from '@soulchat/platform';
-import type { Context } from 'koa';
+import { AppError, callerOf, forbidden, type Route, route } from '@soulchat/platform';
+import type { z } from 'zod';
 import { decodeCursor } from '../../domain/cursor.ts';
 import { broadcastAlert } from '../../use-cases/alerts.ts';
 import type { NotificationDeps } from '../../use-cases/deps.ts';
@@ -8,51 +7,96 @@ import { notificationsPage, readAll, readOne, unread } from '../../use-cases/inb
 import { preferencesOf, updatePreferences } from '../../use-cases/settings.ts';
 import { alertBody, idParams, listQuery, preferencesBody } from './schema.ts';
 
-function caller(ctx: Context) {
-  const user = (ctx.state as Partial<AuthState>).user;
-  if (!user?.id || user.id.length > 36) throw unauthorized('token subject is not a user id');
-  return user;
-}
-
-function pageOf(ctx: Context) {
-  const q = parseInput(listQuery, ctx.query);
-  const beforeSeq = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && beforeSeq === undefined) {
+function pageOf(query: z.output<typeof listQuery>) {
+  const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  if (query.cursor !== undefined && beforeSeq === undefined) {
     throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor from this list');
   }
-  return { limit: q.limit, unreadOnly: q.unread === 'true', ...(beforeSeq === undefined ? {} : { beforeSeq }) };
+  return { limit: query.limit, unreadOnly: query.unread === 'true', ...(beforeSeq === undefined ? {} : { beforeSeq }) };
 }
 
 /** The caller's own notifications and settings; alerts for admins. */
-export function notificationsRouter(deps: NotificationDeps, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix: '/notifications' });
-  router.use(verifier.requireUser);
-
-  router.get('/', async (ctx) => {
-    ctx.body = await notificationsPage(deps, caller(ctx).id, pageOf(ctx));
-  });
-  router.get('/unread-count', async (ctx) => {
-    ctx.body = await unread(deps, caller(ctx).id);
-  });
-  router.post('/read-all', async (ctx) => {
-    ctx.body = await readAll(deps, caller(ctx).id);
-  });
-  router.post('/:id/read', async (ctx) => {
-    await readOne(deps, caller(ctx).id, parseInput(idParams, ctx.params).id);
-    ctx.status = 204;
-  });
-  router.get('/preferences', async (ctx) => {
-    ctx.body = await preferencesOf(deps, caller(ctx).id);
-  });
-  router.put('/preferences', async (ctx) => {
-    ctx.body = await updatePreferences(deps, caller(ctx).id, parseInput(preferencesBody, ctx.request.body));
-  });
-  router.post('/alerts', async (ctx) => {
-    if (!caller(ctx).roles.includes('admin')) throw forbidden('only admins send system alerts');
-    const { audience, ...text } = parseInput(alertBody, ctx.request.body);
-    ctx.status = 202;
-    ctx.body = await broadcastAlert(deps, text, audience);
-  });
-
-  return router;
+export function notificationRoutes(deps: NotificationDeps): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/notifications',
+      summary: 'my notifications, newest first',
+      access: 'user',
+      query: listQuery,
+      responses: { 200: '{items, nextCursor}' },
+      handle: async (ctx, { query }) => {
+        ctx.body = await notificationsPage(deps, callerOf(ctx).id, pageOf(query));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/notifications/unread-count',
+      summary: 'how many are unread',
+      access: 'user',
+      responses: { 200: '{count}' },
+      handle: async (ctx) => {
+        ctx.body = await unread(deps, callerOf(ctx).id);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/notifications/read-all',
+      summary: 'mark all read',
+      access: 'user',
+      responses: { 200: '{updated}' },
+      handle: async (ctx) => {
+        ctx.body = await readAll(deps, callerOf(ctx).id);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/notifications/:id/read',
+      summary: 'mark one read',
+      access: 'user',
+      params: idParams,
+      // Another user's notification answers exactly like a missing one.
+      responses: { 204: 'read', 404: 'no such notification of yours' },
+      handle: async (ctx, { params }) => {
+        await readOne(deps, callerOf(ctx).id, params.id);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/notifications/preferences',
+      summary: 'which kinds on which channel, and my phone',
+      access: 'user',
+      responses: { 200: 'the preferences' },
+      handle: async (ctx) => {
+        ctx.body = await preferencesOf(deps, callerOf(ctx).id);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/notifications/preferences',
+      summary: 'change channels and/or the phone for SMS',
+      access: 'user',
+      body: preferencesBody,
+      responses: { 200: 'the preferences' },
+      handle: async (ctx, { body }) => {
+        ctx.body = await updatePreferences(deps, callerOf(ctx).id, body);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/notifications/alerts',
+      summary: 'a system alert to everyone or a group (admins only)',
+      access: 'user',
+      // The router checks the body before this handler runs, so a non-admin sending an invalid
+      // body gets a 400, not the 403 (routes have no per-route check between guard and inputs).
+      body: alertBody,
+      responses: { 202: '{alertId, recipients}', 403: 'not an admin', 404: 'no such group' },
+      handle: async (ctx, { body: { audience, ...text } }) => {
+        if (!callerOf(ctx).roles.includes('admin')) throw forbidden('only admins send system alerts');
+        ctx.status = 202;
+        ctx.body = await broadcastAlert(deps, text, audience);
+      },
+    }),
+  ];
 }

@@ -12,11 +12,11 @@ export const userIdParams = z.object({ userId: userIdRule });
 
 export const blockCheckQuery = z.object({ a: userIdRule, b: userIdRule });
 
-/** A decoded KnownProfilesRequest: a group's worth of user ids at most. */
 /** A decoded MutualFollowsRequest: a presence query's worth of candidates at most. */
 export const mutualFollowsFields = z.object({
   userId: userIdRule,
   candidateIds: z.array(userIdRule).min(1).max(100),
 });
 
+/** A decoded KnownProfilesRequest: a group's worth of user ids at most. */
 export const knownProfilesFields = z.object({ userIds: z.array(userIdRule).min(1).max(500) });

@@ -1,65 +1,80 @@
-import Router from '@koa/router';
-import { AppError, parseInput, type TokenVerifier } from '@soulchat/platform';
-import type { Context } from 'koa';
-import { decodeCursor } from '../../domain/cursor.ts';
+import { AppError, callerOf, type Route, route } from '@soulchat/platform';
+import { type Cursor, decodeCursor } from '../../domain/cursor.ts';
 import type { FollowDirection } from '../../domain/follow.ts';
 import { block, relationship, unblock } from '../../usecases/blocks.ts';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
 import { follow, followPage, unfollow } from '../../usecases/follows.ts';
-import { callerId } from '../caller.ts';
 import { pageQuery, targetParams } from './schema.ts';
 
-/** The caller and the user named in the path. */
-function parties(ctx: Context): { me: string; target: string } {
-  const me = callerId(ctx);
-  return { me, target: parseInput(targetParams, ctx.params).userId };
+/** A use case changing how the caller relates to another user. */
+type RelationChange = (deps: UseCaseDeps, me: string, target: string) => Promise<void>;
+
+/** Following or blocking, or undoing it: idempotent, so a 204 whether or not anything changed. */
+function relationChangeRoute(
+  deps: UseCaseDeps,
+  method: 'put' | 'delete',
+  what: 'follow' | 'block',
+  summary: string,
+  change: RelationChange,
+  responses: Record<number, string> = {},
+): Route {
+  return route({
+    method,
+    path: `/profiles/:userId/${what}`,
+    summary,
+    access: 'user',
+    params: targetParams,
+    responses: { 204: 'done (idempotent)', 404: 'no such profile', ...responses },
+    handle: async (ctx, { params }) => {
+      await change(deps, callerOf(ctx).id, params.userId);
+      ctx.status = 204;
+    },
+  });
 }
 
-function pageRequest(ctx: Context, direction: FollowDirection) {
-  const { limit, cursor } = parseInput(pageQuery, ctx.query);
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (cursor !== undefined && !after) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor from this list');
-  return { userId: parties(ctx).target, direction, after, limit };
+/** The position a client's cursor names; one this service did not issue is the client's mistake. */
+function positionAfter(cursor: string | undefined): Cursor | undefined {
+  if (cursor === undefined) return undefined;
+  const after = decodeCursor(cursor);
+  if (!after) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor from this list');
+  return after;
+}
+
+function followPageRoute(deps: UseCaseDeps, direction: FollowDirection): Route {
+  return route({
+    method: 'get',
+    path: `/profiles/:userId/${direction}`,
+    summary: `${direction}, newest first`,
+    access: 'user',
+    params: targetParams,
+    query: pageQuery,
+    responses: { 200: '{items, next}', 404: 'no such profile' },
+    handle: async (ctx, { params, query }) => {
+      const after = positionAfter(query.cursor);
+      ctx.body = await followPage(deps, { userId: params.userId, direction, after, limit: query.limit });
+    },
+  });
 }
 
 /** Follows, blocks and what they say about two users. */
-export function relationsRouter(deps: UseCaseDeps, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix: '/profiles/:userId' });
-  const auth = verifier.requireUser;
-  const noContent = (ctx: Context) => {
-    ctx.status = 204;
-  };
-
-  router.put('/follow', auth, async (ctx) => {
-    const { me, target } = parties(ctx);
-    await follow(deps, me, target);
-    noContent(ctx);
-  });
-  router.delete('/follow', auth, async (ctx) => {
-    const { me, target } = parties(ctx);
-    await unfollow(deps, me, target);
-    noContent(ctx);
-  });
-  router.put('/block', auth, async (ctx) => {
-    const { me, target } = parties(ctx);
-    await block(deps, me, target);
-    noContent(ctx);
-  });
-  router.delete('/block', auth, async (ctx) => {
-    const { me, target } = parties(ctx);
-    await unblock(deps, me, target);
-    noContent(ctx);
-  });
-  router.get('/relationship', auth, async (ctx) => {
-    const { me, target } = parties(ctx);
-    ctx.body = await relationship(deps, me, target);
-  });
-  router.get('/followers', auth, async (ctx) => {
-    ctx.body = await followPage(deps, pageRequest(ctx, 'followers'));
-  });
-  router.get('/following', auth, async (ctx) => {
-    ctx.body = await followPage(deps, pageRequest(ctx, 'following'));
-  });
-
-  return router;
+export function relationsRoutes(deps: UseCaseDeps): Route[] {
+  return [
+    relationChangeRoute(deps, 'put', 'follow', 'follow', follow, { 403: 'one of you blocked the other' }),
+    relationChangeRoute(deps, 'delete', 'follow', 'unfollow', unfollow),
+    relationChangeRoute(deps, 'put', 'block', 'block (removes follows both ways)', block),
+    relationChangeRoute(deps, 'delete', 'block', 'unblock', unblock),
+    route({
+      method: 'get',
+      path: '/profiles/:userId/relationship',
+      summary: '{following, followedBy, blocking, blockedBy}',
+      access: 'user',
+      params: targetParams,
+      responses: { 200: 'the relationship', 404: 'no such profile' },
+      handle: async (ctx, { params }) => {
+        ctx.body = await relationship(deps, callerOf(ctx).id, params.userId);
+      },
+    }),
+    followPageRoute(deps, 'followers'),
+    followPageRoute(deps, 'following'),
+  ];
 }

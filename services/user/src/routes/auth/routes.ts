@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Router from '@koa/router';
-import { type AuthState, inUseCase, parseInput, type TokenVerifier, unauthorized } from '@soulchat/platform';
+import { type AuthState, inUseCase, type Route, route, unauthorized } from '@soulchat/platform';
 import type { Context } from 'koa';
 import { findForLogin } from '../../db/users.repository.ts';
 import { normaliseEmail, publicAccount } from '../../domain/account.ts';
@@ -9,7 +8,7 @@ import { verifyPassword } from '../../security/passwords.ts';
 import type { KeyRing } from '../../security/signing-keys.ts';
 import { awaitOutcome, type RegisterDeps, type RegisterResult, register } from '../../use-cases/register.ts';
 import { endSession, refreshSession, type SessionDeps, startSession } from '../../use-cases/sessions.ts';
-import { idempotencyKey, loginBody, refreshBody, registerBody, registrationParams } from './schema.ts';
+import { loginBody, refreshBody, registerBody, registerHeaders, registrationParams } from './schema.ts';
 
 export interface AuthRouteDeps {
   service: string;
@@ -17,7 +16,6 @@ export interface AuthRouteDeps {
   registration: RegisterDeps;
   keys: KeyRing;
   guard: LoginGuard;
-  verifier: TokenVerifier;
 }
 
 /**
@@ -41,51 +39,93 @@ function answerRegistration(
   ctx.body = { registrationId, status: 'pending' };
 }
 
-export function authRouter(deps: AuthRouteDeps): Router {
-  const router = new Router();
-
-  router.post('/register', async (ctx) => {
-    const input = parseInput(registerBody, ctx.request.body);
-    const registrationId = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined) ?? randomUUID();
-    const result = await inUseCase(deps.service, 'register', { 'registration.id': registrationId }, () =>
-      register(deps.registration, { ...input, registrationId, displayName: input.displayName ?? input.username }),
-    );
-    answerRegistration(ctx, registrationId, result, 'registrant');
-  });
-
-  router.get('/registrations/:id', async (ctx) => {
-    const { id } = parseInput(registrationParams, ctx.params);
-    answerRegistration(ctx, id, await awaitOutcome(deps.registration, id, 0), 'poll');
-  });
-
-  router.post('/login', async (ctx) => {
-    const { identifier, password } = parseInput(loginBody, ctx.request.body);
-    await deps.guard.check(identifier, ctx.ip);
-    const found = await findForLogin(deps.sessions.db, identifier, normaliseEmail(identifier));
-    if (!(await verifyPassword(found?.passwordHash, password)) || !found) {
-      await deps.guard.failed(identifier, ctx.ip);
-      throw unauthorized('wrong username, email or password');
-    }
-    await deps.guard.succeeded(identifier);
-    const tokens = await startSession(deps.sessions, found.account);
-    ctx.body = { user: publicAccount(found.account), ...tokens };
-  });
-
-  router.post('/token/refresh', async (ctx) => {
-    const { refreshToken } = parseInput(refreshBody, ctx.request.body);
-    ctx.body = await refreshSession(deps.sessions, refreshToken);
-  });
-
-  router.post('/logout', deps.verifier.requireUser, async (ctx) => {
-    const { refreshToken } = parseInput(refreshBody, ctx.request.body);
-    await endSession(deps.sessions, refreshToken, (ctx.state as AuthState).user.id);
-    ctx.status = 204;
-  });
-
-  router.get('/.well-known/jwks.json', async (ctx) => {
-    ctx.set('cache-control', 'public, max-age=60');
-    ctx.body = await deps.keys.jwks();
-  });
-
-  return router;
+/** Registration, sessions and the signing keys' JWKS: each route once (the OpenAPI document too). */
+export function authRoutes(deps: AuthRouteDeps): Route[] {
+  return [
+    route({
+      method: 'post',
+      path: '/register',
+      summary: 'register an account (runs the registration saga)',
+      access: 'open',
+      headers: registerHeaders,
+      body: registerBody,
+      responses: {
+        201: 'registered',
+        202: 'still running: poll Location',
+        409: 'username or email taken',
+        503: 'the saga compensated; retry with the same key',
+      },
+      handle: async (ctx, { headers, body }) => {
+        const registrationId = headers['idempotency-key'] ?? randomUUID();
+        const result = await inUseCase(deps.service, 'register', { 'registration.id': registrationId }, () =>
+          register(deps.registration, { ...body, registrationId, displayName: body.displayName ?? body.username }),
+        );
+        answerRegistration(ctx, registrationId, result, 'registrant');
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/registrations/:id',
+      summary: 'the state of a registration',
+      access: 'open',
+      params: registrationParams,
+      responses: { 201: 'registered', 202: 'pending', 404: 'no such registration', 409: 'taken', 503: 'compensated' },
+      handle: async (ctx, { params: { id } }) => {
+        answerRegistration(ctx, id, await awaitOutcome(deps.registration, id, 0), 'poll');
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/login',
+      summary: 'log in with a username or email',
+      access: 'open',
+      body: loginBody,
+      responses: { 200: 'tokens and the account', 429: 'too many failed logins' },
+      handle: async (ctx, { body: { identifier, password } }) => {
+        await deps.guard.check(identifier, ctx.ip);
+        const found = await findForLogin(deps.sessions.db, identifier, normaliseEmail(identifier));
+        if (!(await verifyPassword(found?.passwordHash, password)) || !found) {
+          await deps.guard.failed(identifier, ctx.ip);
+          throw unauthorized('wrong username, email or password');
+        }
+        await deps.guard.succeeded(identifier);
+        const tokens = await startSession(deps.sessions, found.account);
+        ctx.body = { user: publicAccount(found.account), ...tokens };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/token/refresh',
+      summary: 'rotate a refresh token',
+      access: 'open',
+      body: refreshBody,
+      responses: { 200: 'new tokens' },
+      handle: async (ctx, { body: { refreshToken } }) => {
+        ctx.body = await refreshSession(deps.sessions, refreshToken);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/logout',
+      summary: 'revoke the session',
+      access: 'user',
+      body: refreshBody,
+      responses: { 204: 'revoked' },
+      handle: async (ctx, { body: { refreshToken } }) => {
+        await endSession(deps.sessions, refreshToken, (ctx.state as AuthState).user.id);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      summary: 'public keys for access tokens',
+      access: 'open',
+      responses: { 200: 'the JWKS' },
+      handle: async (ctx) => {
+        ctx.set('cache-control', 'public, max-age=60');
+        ctx.body = await deps.keys.jwks();
+      },
+    }),
+  ];
 }

@@ -22,7 +22,11 @@ const registrationId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{22,64}$/, '22 to 64 letters, digits, - or _ (128 random bits or more)');
 
-export const idempotencyKey = registrationId.optional();
+// An empty Idempotency-Key counts as none, as a missing one does: the registration gets a fresh
+// id. A preprocess, not a union with '', so the document and the 400 still show the key's rule.
+const idempotencyKey = z.preprocess((key) => key || undefined, registrationId.optional()).optional();
+
+export const registerHeaders = z.object({ 'idempotency-key': idempotencyKey });
 
 export const registrationParams = z.object({ id: registrationId });
 
