@@ -1,4 +1,5 @@
 import { AppError, forbidden, notFound } from '@soulchat/platform';
+import type { Transaction } from 'kysely';
 import { advanceRead, findConversation, listMembers } from '../db/conversations.repository.ts';
 import {
   addReaction,
@@ -10,7 +11,7 @@ import {
   recallMessage,
   removeReaction,
 } from '../db/messages.repository.ts';
-import type { MessageRow } from '../db/schema.ts';
+import type { Database, MessageRow } from '../db/schema.ts';
 import { toView, withinEditWindow } from '../domain/message.ts';
 import type { MessageView } from '../domain/protocol.ts';
 import { recordMessageUpdated } from '../events/outgoing.ts';
@@ -46,13 +47,19 @@ async function ownMessage(deps: ChatDeps, messageId: string, userId: string): Pr
   return row;
 }
 
-async function publishChange(
+/**
+ * Applies a change to a message and records its message.updated event in one transaction, so a
+ * crash cannot keep the change and lose the event (devices would never hear of it) or the reverse.
+ */
+async function changeMessage(
   deps: ChatDeps,
   messageId: string,
   change: 'edited' | 'deleted' | 'reactions',
   eventId: string,
+  apply: (trx: Transaction<Database>) => Promise<void>,
 ) {
   await deps.db.transaction().execute(async (trx) => {
+    await apply(trx);
     const row = await findMessage(trx, messageId);
     if (!row) return;
     const members = (await listMembers(trx, row.conversation_id)).map((m) => m.user_id);
@@ -66,24 +73,27 @@ export async function edit(deps: ChatDeps, userId: string, messageId: string, co
   if (content.trim() === '' || [...content].length > deps.config.MESSAGE_MAX_CHARS) {
     throw new AppError('VALIDATION_FAILED', `content must be 1-${deps.config.MESSAGE_MAX_CHARS} characters`);
   }
-  await editMessage(deps.db, messageId, content);
-  await publishChange(deps, messageId, 'edited', `message.edited:${messageId}:${Date.now()}`);
+  await changeMessage(deps, messageId, 'edited', `message.edited:${messageId}:${Date.now()}`, (trx) =>
+    editMessage(trx, messageId, content),
+  );
   return toView((await findMessage(deps.db, messageId)) as MessageRow);
 }
 
 export async function recall(deps: ChatDeps, userId: string, messageId: string): Promise<void> {
   await ownMessage(deps, messageId, userId);
-  await recallMessage(deps.db, messageId);
-  await publishChange(deps, messageId, 'deleted', `message.deleted:${messageId}`);
+  await changeMessage(deps, messageId, 'deleted', `message.deleted:${messageId}`, (trx) =>
+    recallMessage(trx, messageId),
+  );
 }
 
 export async function react(deps: ChatDeps, userId: string, messageId: string, emoji: string, on: boolean) {
   const row = await findMessage(deps.db, messageId);
   if (!row) throw notFound('message');
   await requireMember(deps.db, row.conversation_id, userId);
-  if (on) await addReaction(deps.db, messageId, userId, emoji);
-  else await removeReaction(deps.db, messageId, userId, emoji);
-  await publishChange(deps, messageId, 'reactions', `message.reactions:${messageId}:${userId}:${Date.now()}`);
+  const eventId = `message.reactions:${messageId}:${userId}:${Date.now()}`;
+  await changeMessage(deps, messageId, 'reactions', eventId, (trx) =>
+    on ? addReaction(trx, messageId, userId, emoji) : removeReaction(trx, messageId, userId, emoji),
+  );
   return reactionsOf(deps.db, messageId);
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AuthState, inUseCase, type Route, route, unauthorized } from '@soulchat/platform';
+import { callerOf, inUseCase, type Route, route, unauthorized } from '@soulchat/platform';
 import type { Context } from 'koa';
 import { findForLogin } from '../../db/users.repository.ts';
 import { normaliseEmail, publicAccount } from '../../domain/account.ts';
@@ -112,7 +112,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       body: refreshBody,
       responses: { 204: 'revoked' },
       handle: async (ctx, { body: { refreshToken } }) => {
-        await endSession(deps.sessions, refreshToken, (ctx.state as AuthState).user.id);
+        await endSession(deps.sessions, refreshToken, callerOf(ctx).id);
         ctx.status = 204;
       },
     }),

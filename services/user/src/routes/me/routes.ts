@@ -1,12 +1,9 @@
-import { type AuthState, type Route, route } from '@soulchat/platform';
+import { callerOf, type Route, route } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { publicAccount } from '../../domain/account.ts';
 import { changeEmail, changePassword, deleteAccount, getAccount } from '../../use-cases/account.ts';
 import { changePasswordBody, deleteMeBody, updateMeBody } from './schema.ts';
-
-// Every route here is a 'user' route, so its guard has put the caller on the state.
-const me = (state: unknown) => (state as AuthState).user;
 
 /** The caller's own account: each route once (the OpenAPI document too). */
 export function meRoutes(service: string, db: Kysely<Database>): Route[] {
@@ -18,7 +15,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       access: 'user',
       responses: { 200: 'the account' },
       handle: async (ctx) => {
-        ctx.body = publicAccount(await getAccount(db, me(ctx.state).id));
+        ctx.body = publicAccount(await getAccount(db, callerOf(ctx).id));
       },
     }),
     route({
@@ -29,7 +26,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       body: updateMeBody,
       responses: { 200: 'the account', 409: 'email taken' },
       handle: async (ctx, { body: { email } }) => {
-        ctx.body = publicAccount(await changeEmail(db, me(ctx.state).id, email, service));
+        ctx.body = publicAccount(await changeEmail(db, callerOf(ctx).id, email, service));
       },
     }),
     route({
@@ -40,7 +37,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       body: changePasswordBody,
       responses: { 204: 'changed' },
       handle: async (ctx, { body }) => {
-        const user = me(ctx.state);
+        const user = callerOf(ctx);
         await changePassword(db, user.id, user.sessionId, body.currentPassword, body.newPassword);
         ctx.status = 204;
       },
@@ -53,7 +50,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       body: deleteMeBody,
       responses: { 204: 'deleted' },
       handle: async (ctx, { body: { password } }) => {
-        await deleteAccount(db, me(ctx.state).id, password, service);
+        await deleteAccount(db, callerOf(ctx).id, password, service);
         ctx.status = 204;
       },
     }),
