@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AppError, createDaprClient, createDatabase, createLogger, migrateToLatest } from '@soulchat/platform';
+import { createDaprClient, createDatabase, createLogger, migrateToLatest } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { type FreshDatabase, freshDatabase } from '../../../tests/harness/database.ts';
 import { addMember, insertConversation } from '../src/db/conversations.repository.ts';
@@ -18,6 +18,7 @@ import type { ChatDeps } from '../src/use-cases/deps.ts';
 import { edit, history, markRead, react, recall } from '../src/use-cases/messages.ts';
 import { createSender } from '../src/use-cases/send.ts';
 import { offlineConfig } from './config.ts';
+import { codeOf } from './errors.ts';
 
 /**
  * Group roles and message changes in-process, on a fresh chat database (the shared stack's
@@ -45,14 +46,6 @@ describe('chat groups and message changes, in-process', () => {
     await fresh?.drop();
   });
 
-  const codeOf = async (p: Promise<unknown>) => {
-    try {
-      await p;
-      return 'OK';
-    } catch (err) {
-      return err instanceof AppError ? err.code : String(err);
-    }
-  };
   /** A group of an owner and members (ids are fresh, so tests never see each other's rows). */
   const group = async (size: number) => {
     const ids = Array.from({ length: size }, () => randomUUID());

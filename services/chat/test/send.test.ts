@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AppError, createDaprClient, createDatabase, createLogger, migrateToLatest } from '@soulchat/platform';
+import { createDaprClient, createDatabase, createLogger, migrateToLatest } from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { type FreshDatabase, freshDatabase } from '../../../tests/harness/database.ts';
 import { applyBlockChange } from '../src/db/blocks.repository.ts';
@@ -11,6 +11,7 @@ import type { Database } from '../src/db/schema.ts';
 import { directKey } from '../src/domain/conversation.ts';
 import { createSender, type SendInput } from '../src/use-cases/send.ts';
 import { offlineConfig } from './config.ts';
+import { codeOf } from './errors.ts';
 
 /**
  * The batched send path in-process, on a fresh chat database (the shared stack's MariaDB): what
@@ -63,14 +64,6 @@ describe('chat sends, batched', () => {
     kind: 'text',
     content,
   });
-  const codeOf = async (p: Promise<unknown>) => {
-    try {
-      await p;
-      return 'OK';
-    } catch (err) {
-      return err instanceof AppError ? err.code : String(err);
-    }
-  };
 
   test("300 racing sends in one group get seqs 1..300 once each, in each sender's order, each with its event", async () => {
     const members = [randomUUID(), randomUUID(), randomUUID()];

@@ -11,7 +11,7 @@ import {
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { testTokenIssuer } from '@soulchat/platform/testing';
 import type { Kysely } from 'kysely';
 import { freshDatabase } from '../../../tests/harness/database.ts';
 import { sharedStack } from '../../../tests/harness/stack.ts';
@@ -46,22 +46,6 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-async function testIssuer() {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  const kid = `test-${randomUUID()}`;
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
-  const token = (userId: string, options: { expiresIn?: string; audience?: string } = {}) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'EdDSA', kid })
-      .setSubject(userId)
-      .setIssuer(tokenIssuer)
-      .setAudience(options.audience ?? tokenAudience)
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '5m')
-      .sign(privateKey);
-  return { jwks: { keys: [jwk] }, token };
-}
-
 /** The profile app in-process on a fresh, migrated database, using the shared stack's profile sidecar. */
 export async function startContext(): Promise<TestContext> {
   const fresh = await freshDatabase('profile_test');
@@ -70,7 +54,7 @@ export async function startContext(): Promise<TestContext> {
   const sidecar = sharedStack().apps.find((a) => a.id === 'profile');
   if (!sidecar) throw new Error('the shared stack runs no profile app');
   const dapr = createDaprClient({ httpPort: sidecar.daprHttpPort, apiToken: sidecar.daprApiToken });
-  const issuer = await testIssuer();
+  const issuer = await testTokenIssuer();
   const verifier = createTokenVerifier({
     issuer: tokenIssuer,
     audience: tokenAudience,

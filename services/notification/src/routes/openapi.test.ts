@@ -8,8 +8,10 @@ import {
   listen,
   openApiDocumentOf,
   routeDrift,
+  tokenAudience,
+  tokenIssuer,
 } from '@soulchat/platform';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { testTokenIssuer } from '@soulchat/platform/testing';
 import { buildApp } from '../app.ts';
 import { readConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
@@ -29,8 +31,7 @@ const config = readConfig({
 const db = createDatabase<Database>({ url: config.DATABASE_URL });
 after(() => db.destroy());
 
-const keys = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-const publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'test', alg: 'EdDSA' };
+const issuer = await testTokenIssuer();
 
 const app = buildApp({
   config,
@@ -38,17 +39,10 @@ const app = buildApp({
   db,
   dapr: createDaprClient({ httpPort: 9 }),
   nudge: () => undefined,
-  verifier: createTokenVerifier({ issuer: 'x', audience: 'x', loadJwks: async () => ({ keys: [publicJwk] }) }),
+  verifier: createTokenVerifier({ issuer: tokenIssuer, audience: tokenAudience, loadJwks: async () => issuer.jwks }),
 });
 
-const tokenFor = (subject: string) =>
-  new SignJWT({ roles: ['user'] })
-    .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-    .setSubject(subject)
-    .setIssuer('x')
-    .setAudience('x')
-    .setExpirationTime('5m')
-    .sign(keys.privateKey);
+const tokenFor = (subject: string) => issuer.token(subject);
 
 function documented(path: string, method: string): Operation {
   const operation = openApiDocumentOf(app)?.paths[path]?.[method] as Operation | undefined;

@@ -9,31 +9,16 @@ import {
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { testTokenIssuer } from '@soulchat/platform/testing';
 import { buildApp } from '../app.ts';
 import type { Database } from '../db/schema.ts';
 
 const appApiToken = 'the-app-token';
 
-async function tokenIssuerForTests() {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'EdDSA', use: 'sig' };
-  const token = (subject: string) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-      .setSubject(subject)
-      .setIssuer(tokenIssuer)
-      .setAudience(tokenAudience)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(privateKey);
-  return { jwks: { keys: [jwk] }, token };
-}
-
 // Every request here is refused before a handler runs, so the database (never reachable) is
 // never asked: these are the guard and input checks alone.
 test('a caller is refused (401) before the inputs are checked (400)', async () => {
-  const issuer = await tokenIssuerForTests();
+  const issuer = await testTokenIssuer();
   const db = createDatabase<Database>({ url: 'mysql://nobody:none@127.0.0.1:9/none' });
   const app = buildApp({
     service: 'profile',
