@@ -24,7 +24,7 @@ function relationChangeRoute(
     summary,
     access: 'user',
     params: targetParams,
-    responses: { 204: 'done (idempotent)', 404: 'no such profile', ...responses },
+    responses: { 204: 'done (idempotent)', 400: 'invalid input, or the caller themselves', ...responses },
     handle: async (ctx, { params }) => {
       await change(deps, callerOf(ctx).id, params.userId);
       ctx.status = 204;
@@ -59,9 +59,15 @@ function followPageRoute(deps: UseCaseDeps, direction: FollowDirection): Route {
 /** Follows, blocks and what they say about two users. */
 export function relationsRoutes(deps: UseCaseDeps): Route[] {
   return [
-    relationChangeRoute(deps, 'put', 'follow', 'follow', follow, { 403: 'one of you blocked the other' }),
+    relationChangeRoute(deps, 'put', 'follow', 'follow', follow, {
+      403: 'one of you blocked the other, or your account has no profile',
+      404: 'no such profile',
+    }),
     relationChangeRoute(deps, 'delete', 'follow', 'unfollow', unfollow),
-    relationChangeRoute(deps, 'put', 'block', 'block (removes follows both ways)', block),
+    relationChangeRoute(deps, 'put', 'block', 'block (removes follows both ways)', block, {
+      403: 'your account has no profile',
+      404: 'no such profile',
+    }),
     relationChangeRoute(deps, 'delete', 'block', 'unblock', unblock),
     route({
       method: 'get',
