@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eligibleRows, settle } from './outbox-plan.ts';
+import { eligibleRows, retryDelayMs, settle, splitRetries } from './outbox-plan.ts';
 
 const now = Date.parse('2026-12-02T10:00:00Z');
 const row = (id: number, key: string, attempts = 0, topic = 't', ageMs = 60_000) => ({
@@ -37,5 +37,20 @@ test('a failure is charged only when something else went out, and parks at the l
   assert.deepEqual(
     [outage.published, outage.charged, outage.parked, outage.uncharged].map((list) => list.map((r) => r.id)),
     [[], [], [], [1, 2, 3, 4]],
+  );
+});
+
+test('a failed key waits 1 s, doubling per failure, never more than 10 s', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 9].map(retryDelayMs), [1000, 2000, 4000, 8000, 10_000, 10_000]);
+});
+
+test('retries are split from first tries, so a refused event never fails the call carrying others', () => {
+  const { first, retries } = splitRetries([row(1, 'a', 2), row(2, 'b'), row(3, 'c', 1), row(4, 'd')]);
+  assert.deepEqual(
+    [first.map((r) => r.id), retries.map((r) => r.id)],
+    [
+      [2, 4],
+      [1, 3],
+    ],
   );
 });

@@ -20,7 +20,7 @@ export interface ParkPolicy {
   now: number;
 }
 
-const keyOf = (row: PlannedRow) => `${row.topic}\u0000${row.partition_key}`;
+export const keyOf = (row: PlannedRow) => `${row.topic}\u0000${row.partition_key}`;
 
 /** The rows to publish in this pass, in id order: a failing head goes alone for its key. */
 export function eligibleRows<R extends PlannedRow>(rows: R[]): R[] {
@@ -50,4 +50,23 @@ export function settle<R extends PlannedRow>(sentRows: R[], failedIds: Set<strin
   const parks = (row: R) =>
     row.attempts + 1 >= policy.maxAttempts && policy.now - row.created_at.getTime() >= policy.minAgeMs;
   return { published, charged: failed.filter((row) => !parks(row)), parked: failed.filter(parks), uncharged: [] };
+}
+
+/**
+ * How long a key whose event just failed waits before that event is tried again: 1 s, doubling
+ * per failure, at most 10 s (also the longest a key waits after a broker outage ends). Without
+ * the wait a refused event was sent in every pass, and each call counts, with Dapr's retries, six
+ * failures against the pub/sub circuit breaker: two passes in a row opened it (seen in CI), and
+ * every event of the service then waited for it to close.
+ */
+export function retryDelayMs(failures: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, failures - 1), 10_000);
+}
+
+/**
+ * Splits a pass's rows into first tries and retries. Retries go in calls of their own, so an
+ * event the broker refuses never fails the call that carries other keys' events.
+ */
+export function splitRetries<R extends PlannedRow>(rows: R[]): { first: R[]; retries: R[] } {
+  return { first: rows.filter((row) => row.attempts === 0), retries: rows.filter((row) => row.attempts > 0) };
 }

@@ -4,7 +4,7 @@ import type { Metric } from 'prom-client';
 import type { DaprClient } from './dapr.ts';
 import type { Logger } from './logger.ts';
 import { domainGauge } from './metrics.ts';
-import { eligibleRows, settle } from './outbox-plan.ts';
+import { eligibleRows, keyOf, retryDelayMs, type Settled, settle, splitRetries } from './outbox-plan.ts';
 import { traceHeaders } from './telemetry.ts';
 
 /** The outbox table each publishing service creates in its own database (see its migrations). */
@@ -194,15 +194,35 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
       .execute();
   }
 
+  // Keys whose event failed, and until when they wait (outbox-plan.ts retryDelayMs).
+  const backoff = new Map<string, { failures: number; until: number }>();
+  const waiting = (row: PendingRow) => (backoff.get(keyOf(row))?.until ?? 0) > Date.now();
+
+  function rememberOutcome(outcome: Settled<PendingRow>): void {
+    for (const row of [...outcome.published, ...outcome.parked]) backoff.delete(keyOf(row));
+    for (const row of [...outcome.charged, ...outcome.uncharged]) {
+      const failures = (backoff.get(keyOf(row))?.failures ?? 0) + 1;
+      backoff.set(keyOf(row), { failures, until: Date.now() + retryDelayMs(failures) });
+    }
+  }
+
+  /** First tries by topic in one call each; retries in calls of their own (outbox-plan.ts). */
+  async function publishAll(rows: PendingRow[]): Promise<Map<string, string>> {
+    const { first, retries } = splitRetries(rows);
+    const calls = [...byTopic(first), ...byTopic(retries)].map(([topic, list]) => publishTopic(topic, list));
+    return new Map((await Promise.all(calls)).flatMap((failed) => [...failed]));
+  }
+
   async function relayBatch(): Promise<number> {
     return db
       .transaction()
       .setIsolationLevel('read committed')
       .execute(async (trx) => {
-        const rows = eligibleRows(await claim(trx));
-        const results = await Promise.all([...byTopic(rows)].map(([topic, list]) => publishTopic(topic, list)));
-        const errors = new Map(results.flatMap((failed) => [...failed]));
+        // Whole keys wait, so a key's later events never overtake its failed one.
+        const rows = eligibleRows(await claim(trx)).filter((row) => !waiting(row));
+        const errors = await publishAll(rows);
         const outcome = settle(rows, new Set(errors.keys()), { ...parkPolicy, now: Date.now() });
+        rememberOutcome(outcome);
         failuresSeen = errors.size > 0 || rows.some((row) => row.attempts > 0);
         const ids = (list: PendingRow[]) => list.map((row) => row.id);
         if (outcome.published.length > 0)
