@@ -1,6 +1,7 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { Context, Next } from 'koa';
 import { AppError } from './errors.ts';
+import { userIdRule } from './names.ts';
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -18,9 +19,6 @@ export interface AuthenticatedUser {
 }
 
 export type AuthState = { user: AuthenticatedUser };
-
-/** Every service keys its data by user id: a token whose subject is no user id proves nobody. */
-const userIdPattern = /^[A-Za-z0-9_-]{1,36}$/;
 
 /** The caller of a `user` route, as the guard (requireUser) verified them. */
 export function callerOf(ctx: Context): AuthenticatedUser {
@@ -73,7 +71,8 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
     }
     const { sub, sid, roles } = result.payload;
     if (typeof sub !== 'string' || sub === '') throw new AppError('UNAUTHORIZED', 'token has no subject');
-    if (!userIdPattern.test(sub)) throw new AppError('UNAUTHORIZED', 'token subject is not a user id');
+    // Every service keys its data by user id: a token whose subject is no user id proves nobody.
+    if (!userIdRule.safeParse(sub).success) throw new AppError('UNAUTHORIZED', 'token subject is not a user id');
     return {
       id: sub,
       sessionId: typeof sid === 'string' ? sid : undefined,

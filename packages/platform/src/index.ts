@@ -40,7 +40,7 @@ export {
 } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createHttpMetrics, domainCounter, domainGauge, domainHistogram, type Metric } from './metrics.ts';
-export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from './names.ts';
+export { characterCount, displayNameRule, hasControlCharacter, userIdRule, usernameRule } from './names.ts';
 export { type OpenApiDocument, routeDrift } from './openapi.ts';
 export {
   enqueueEvent,

@@ -5,6 +5,12 @@ import { z } from 'zod';
  * service refuses at registration exactly what the profile service would refuse later.
  */
 
+/**
+ * A user id as every service stores and checks it: the user service issues UUIDs, and any
+ * URL-safe id of at most 36 characters fits every service's columns.
+ */
+export const userIdRule = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, 'must be 1 to 36 letters, digits, - or _');
+
 export const usernameRule = z.string().regex(/^[A-Za-z0-9_]{3,32}$/, 'must be 3 to 32 letters, digits or _');
 
 /** True when `text` holds a C0/C1 control character other than those in `allowed`. */

@@ -5,10 +5,13 @@ import { z } from 'zod';
  * registration saga obeys the same limits as one edited by its owner. No I/O here.
  */
 
-/** Ids come from the user service (UUIDs today); any URL-safe id of at most 36 chars fits our columns. */
-export const userIdRule = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, 'must be 1 to 36 letters, digits, - or _');
-
-export { characterCount, displayNameRule, hasControlCharacter, usernameRule } from '@soulchat/platform';
+export {
+  characterCount,
+  displayNameRule,
+  hasControlCharacter,
+  userIdRule,
+  usernameRule,
+} from '@soulchat/platform';
 
 import { characterCount, hasControlCharacter } from '@soulchat/platform';
 

@@ -1,6 +1,7 @@
+import { userIdRule } from '@soulchat/platform';
 import { z } from 'zod';
 
-export const userId = z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, 'a user id is 1-36 of [A-Za-z0-9_-]');
+export const userId = userIdRule;
 export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,36}$/) });
 export const memberParams = idParams.extend({ userId });
 
