@@ -42,13 +42,17 @@ function assertStepDelivered(step: Step, label: string): void {
 
 test('the chat benchmark delivers, syncs and reports at a tiny load', async () => {
   const progress = (m: string) => console.log(m);
-  const relay = await benchRelay(settings, planPopulation(settings.population), 'smoker', progress);
+  const plan = planPopulation(settings.population);
+  const relays = {
+    bare: await benchRelay(settings, plan, 'smoker', progress),
+    viaIngress: await benchRelay(settings, plan, 'smokee', progress, true),
+  };
   const chat = await benchChat(chatStackFrom(sharedStack()), settings, `smoke${Date.now().toString(36)}`, progress);
-  const report = benchReport(settings, chat, relay);
+  const report = benchReport(settings, chat, relays);
   console.log(JSON.stringify(report));
 
   assert.equal(report.bench, 'chat');
-  for (const headline of [report.sustained, report.at100, report.bareRelay]) {
+  for (const headline of [report.sustained, report.at100, report.bareRelay, report.relayViaEnvoy]) {
     assert.equal(typeof headline?.messagesPerSecond, 'number');
     assert.ok(headline && 'p99Ms' in headline);
   }
@@ -60,6 +64,10 @@ test('the chat benchmark delivers, syncs and reports at a tiny load', async () =
     assert.equal(step.syncedOk, step.syncDevices, 'each offline device got every acked message by sync');
   });
   for (const [i, step] of (report.bareRelay?.steps ?? []).entries()) assertStepDelivered(step, `relay step ${i}`);
+  for (const [i, step] of (report.relayViaEnvoy?.steps ?? []).entries()) {
+    assertStepDelivered(step, `relay via Envoy step ${i}`);
+    assert.ok((step.cpuSeconds.envoy ?? 0) > 0, `relay via Envoy step ${i}: the proxy's CPU measured`);
+  }
   assert.ok((report.idleCpuPercent ?? 0) > 0, 'idle CPU measured');
   assert.equal(report.connections.opened, 200);
   assert.equal(typeof report.idleBytesPerConnection, 'number');

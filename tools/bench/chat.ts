@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- chat`: an open-loop benchmark of chat through the Envoy ingress, beside the
- * same schedule on a bare WebSocket relay (the ceiling), in one run. Figures, never assertions.
+ * same schedule on a bare WebSocket relay (the ceiling), straight and behind an Envoy that only
+ * proxies (the ceiling of anything behind the ingress), in one run. Figures, never assertions.
  *
  * It starts a stack of its own (user, profile, chat x2, the ingress; ports +4000, run dir
  * .run/bench), registers real users, opens direct conversations and groups, measures the idle
@@ -34,7 +35,7 @@
  *   BENCH_CONTENT_BYTES=64        message length
  *   BENCH_CONNECT_RATE=300        device connects per second through the ingress
  *   BENCH_CLIENT_ADDRESSES=16     source addresses 127.0.0.100.. (Envoy limits per address)
- *   BENCH_RELAY=1                 0 skips the bare relay
+ *   BENCH_RELAY=1                 0 skips the bare relay (both runs)
  *   BENCH_RECORD=1                0 leaves history.jsonl and chat.svg alone (trial runs)
  *   BENCH_SEED=1                  population and schedule seed
  *   BENCH_TRACE_SAMPLE_RATIO=0.1  share of traces sampled by apps and sidecars, as in production
@@ -48,8 +49,8 @@ import { repoRoot } from '../stack/topology.ts';
 import { benchChat, type ChatRun, chatStackFrom } from './chat/chat-run.ts';
 import { appendHistory, chartFile, runContext } from './chat/history.ts';
 import { planPopulation } from './chat/population.ts';
-import { benchRelay, type RelayRun } from './chat/relay-run.ts';
-import { benchReport, headlineLimitsMs } from './chat/report.ts';
+import { benchRelay } from './chat/relay-run.ts';
+import { benchReport, headlineLimitsMs, type Relays } from './chat/report.ts';
 import { readSettings } from './chat/settings.ts';
 import { renderChart } from './chat/svg.ts';
 
@@ -79,26 +80,33 @@ async function onOwnStack(): Promise<ChatRun> {
   }
 }
 
-function record(report: ReturnType<typeof benchReport>, relay: RelayRun | undefined, line: string): void {
+function record(report: ReturnType<typeof benchReport>, line: string): void {
   appendHistory(line);
   const point = (s: { offered: number; deliverMs: { p99: number | null } }) => ({
     offered: s.offered,
     p99Ms: s.deliverMs.p99,
   });
   const series = [{ name: 'SoulChat', color: '#2563eb', points: report.steps.map(point) }];
-  if (relay && report.bareRelay)
+  if (report.bareRelay)
     series.push({ name: 'bare relay', color: '#9ca3af', points: report.bareRelay.steps.map(point) });
+  if (report.relayViaEnvoy)
+    series.push({ name: 'relay via Envoy', color: '#d97706', points: report.relayViaEnvoy.steps.map(point) });
   const { date, commit, machine } = runContext();
   const caption = `${date.slice(0, 10)}, ${commit}, ${machine.cores} cores ${machine.cpuModel}; ${settings.population.users} users, both on one machine`;
   writeFileSync(chartFile, renderChart(series, settings.steps.rates, Object.values(headlineLimitsMs), caption));
 }
 
 const plan = planPopulation(settings.population);
-const relay = settings.withRelay ? await benchRelay(settings, plan, `${runTag}r`, progress) : undefined;
+const relays: Relays | undefined = settings.withRelay
+  ? {
+      bare: await benchRelay(settings, plan, `${runTag}r`, progress),
+      viaIngress: await benchRelay(settings, plan, `${runTag}e`, progress, true),
+    }
+  : undefined;
 const chat = await onOwnStack();
-const { bench, ...figures } = benchReport(settings, chat, relay);
+const { bench, ...figures } = benchReport(settings, chat, relays);
 const report = { bench, ...runContext(), ...figures };
 const line = JSON.stringify(report);
-if (settings.record) record(report, relay, line);
+if (settings.record) record(report, line);
 console.log(line);
 process.exit(0);

@@ -74,9 +74,23 @@ function settingsSummary(settings: BenchSettings) {
 /** The headline limits: `sustained` and `at100` are read at these send->deliver p99s. */
 export const headlineLimitsMs = { sustained: 50, at100: 100 } as const;
 
-export function benchReport(settings: BenchSettings, chat: ChatRun, relay: RelayRun | undefined) {
+export interface Relays {
+  bare: RelayRun;
+  /** The same relay behind an Envoy that only proxies. */
+  viaIngress: RelayRun;
+}
+
+export function benchReport(settings: BenchSettings, chat: ChatRun, relays: Relays | undefined) {
   const { minAckedFraction } = settings.steps;
   const { sustained, at100 } = headlineLimitsMs;
+  const ceiling = (relay: RelayRun | undefined) =>
+    relay
+      ? {
+          ...best(relay.steps, sustained, minAckedFraction),
+          at100: best(relay.steps, at100, minAckedFraction),
+          steps: relay.steps.map(compactStep),
+        }
+      : null;
   return {
     bench: 'chat',
     sustained: best(chat.steps, sustained, minAckedFraction),
@@ -84,13 +98,8 @@ export function benchReport(settings: BenchSettings, chat: ChatRun, relay: Relay
     idleBytesPerConnection: chat.idleConnections.bytesPerConnection,
     idleCpuPercent: chat.idleCpu?.totalPercent ?? null,
     idleCpuPercentByKind: chat.idleCpu?.percentByKind ?? {},
-    bareRelay: relay
-      ? {
-          ...best(relay.steps, sustained, minAckedFraction),
-          at100: best(relay.steps, at100, minAckedFraction),
-          steps: relay.steps.map(compactStep),
-        }
-      : null,
+    bareRelay: ceiling(relays?.bare),
+    relayViaEnvoy: ceiling(relays?.viaIngress),
     connections: chat.idleConnections,
     population: {
       users: chat.users,

@@ -1,5 +1,6 @@
 /**
- * The README's chart: send->deliver p99 against offered rate, SoulChat beside the bare relay,
+ * The README's chart: send->deliver p99 against offered rate, SoulChat beside the bare relay
+ * (straight and behind Envoy),
  * both axes logarithmic, with the 50 ms and 100 ms lines the headline figures are read at.
  */
 export interface Series {
@@ -80,7 +81,7 @@ export function renderChart(series: Series[], rates: number[], limitsMs: number[
   const y = logScale(1, yMax, plotHeight, true);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" role="img">`,
-    `<title>Chat benchmark: send to deliver p99 latency against offered messages per second, SoulChat and a bare relay (${escapeXml(caption)})</title>`,
+    `<title>Chat benchmark: send to deliver p99 latency against offered messages per second, SoulChat beside a bare relay, straight and behind Envoy (${escapeXml(caption)})</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${margin.left}" y="22" font-size="15" font-weight="bold">Chat: send → deliver p99 against offered load</text>`,
     `<text x="${margin.left}" y="38" font-size="11" fill="#555">${escapeXml(caption)}</text>`,
