@@ -78,7 +78,7 @@ export async function startRelayIngress(relayPort: number, runDir: string): Prom
   mkdirSync(runDir, { recursive: true });
   const configFile = path.join(runDir, 'relay-envoy.json');
   writeFileSync(configFile, JSON.stringify(relayEnvoyConfig(port, adminPort, relayPort)));
-  const child = spawn(locateToolchain().envoyBin, ['-c', configFile, '--log-level', 'warn', '--disable-hot-restart'], {
+  const child = spawn(locateToolchain().envoyBin, ['-c', configFile, '--log-level', 'error', '--disable-hot-restart'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
