@@ -1,5 +1,5 @@
 import { AppError, inUseCase } from '@soulchat/platform';
-import { listMembers } from '../db/conversations.repository.ts';
+import { findMember, listMembers } from '../db/conversations.repository.ts';
 import { messagesBetween } from '../db/messages.repository.ts';
 import { toView } from '../domain/message.ts';
 import { type ClientFrame, parseClientFrame } from '../domain/protocol.ts';
@@ -127,17 +127,20 @@ async function dispatch(
  * queued before anything is awaited (the membership checks run inside it): live messages held
  * at connect must not be let through ahead of it, or the range before them would be skipped.
  */
+/**
+ * Sends each conversation's messages after the client's cursor. A conversation the caller no
+ * longer belongs to (left, removed, deleted) is named in `removed`, so a client drops its cursor
+ * instead of having every later sync refused because of one stale conversation.
+ */
 async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<string, number>): Promise<void> {
-  let refused: unknown;
   const done = conn.enqueue(async () => {
-    try {
-      for (const conversationId of Object.keys(cursors)) await requireMember(deps.db, conversationId, conn.userId);
-    } catch (err) {
-      refused = err;
-      return;
-    }
     const reached: Record<string, number> = {};
+    const removed: string[] = [];
     for (const [conversationId, after] of Object.entries(cursors)) {
+      if (!(await findMember(deps.db, conversationId, conn.userId))) {
+        removed.push(conversationId);
+        continue;
+      }
       let position = after;
       for (;;) {
         const rows = await messagesBetween(deps.db, conversationId, position, Number.MAX_SAFE_INTEGER, syncPageSize);
@@ -147,9 +150,8 @@ async function sync(deps: ChatDeps, conn: ClientConnection, cursors: Record<stri
       }
       reached[conversationId] = position;
     }
-    conn.send({ v: 1, type: 'synced', cursors: reached });
+    conn.send({ v: 1, type: 'synced', cursors: reached, ...(removed.length > 0 ? { removed } : {}) });
   });
   conn.syncQueued();
   await done;
-  if (refused) throw refused;
 }
