@@ -45,3 +45,20 @@ export function webSocketFrom(localAddress: string): WebSocketConstructor {
     }
   } as unknown as WebSocketConstructor;
 }
+
+/**
+ * The `ws` WebSocket, each connect to the next of `bases` (chat instances, straight): a device
+ * whose instance died reconnects to another, as the ingress would send it.
+ */
+export function rotatingWebSocket(bases: string[]): WebSocketConstructor {
+  let next = 0;
+  return class extends WebSocket {
+    constructor(url: string) {
+      const target = new URL(url);
+      const base = new URL(bases[next++ % bases.length] ?? url);
+      target.protocol = base.protocol.replace(/^http/, 'ws');
+      target.host = base.host;
+      super(target.toString());
+    }
+  } as unknown as WebSocketConstructor;
+}

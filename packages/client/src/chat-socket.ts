@@ -32,6 +32,8 @@ type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
 export interface ChatEvents extends Record<string, unknown> {
   state: ConnectionState;
+  /** Every server frame as it came, repeats included (for diagnostics; apps want `message`). */
+  frame: ServerFrame;
   ready: FrameOf<'ready'>;
   /** A message, once, in seq order per conversation (gaps are filled first). */
   message: MessageView;
@@ -172,6 +174,11 @@ export class ChatSocket extends Emitter<ChatEvents> {
     this.transmit({ v: protocolVersion, type: 'read', conversationId, seq });
   }
 
+  /** Asks again for everything after the cursors (a quiet link learns of a lost tail only by asking). */
+  resync(): void {
+    this.transmit({ v: protocolVersion, type: 'sync', cursors: this.tracker.cursors() });
+  }
+
   /** Closes for good: pending sends are rejected, no reconnect follows. */
   close(): void {
     this.stopped = true;
@@ -234,7 +241,7 @@ export class ChatSocket extends Emitter<ChatEvents> {
     this.startHeartbeat();
     this.setState('open');
     // The sync also tells the server live messages may follow now (it holds them until then).
-    this.transmit({ v: protocolVersion, type: 'sync', cursors: this.tracker.cursors() });
+    this.resync();
     for (const frame of this.pending.frames()) this.transmit(frame);
   }
 
@@ -278,7 +285,9 @@ export class ChatSocket extends Emitter<ChatEvents> {
       return;
     }
     const parsed = serverFrame.safeParse(json);
-    if (parsed.success) this.handle(parsed.data);
+    if (!parsed.success) return;
+    this.emit('frame', parsed.data);
+    this.handle(parsed.data);
   }
 
   private handle(frame: ServerFrame): void {
