@@ -11,8 +11,11 @@ import type { Subscription } from './subscriptions.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who may call: anyone (`open`), a bearer access token (`user`), or only the sidecar (`sidecar`). */
-export type RouteAccess = 'open' | 'user' | 'sidecar';
+/**
+ * Who may call: anyone (`open`), a bearer access token (`user`), a bearer token with the admin
+ * role (`admin`), or only the sidecar (`sidecar`).
+ */
+export type RouteAccess = 'open' | 'user' | 'admin' | 'sidecar';
 
 export interface RouteDoc {
   method: HttpMethod;
@@ -107,6 +110,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
 const security: Record<RouteAccess, Array<Record<string, string[]>>> = {
   open: [],
   user: [{ bearer: [] }],
+  admin: [{ bearer: [] }],
   sidecar: [{ appToken: [] }],
 };
 
@@ -115,6 +119,7 @@ function operation(route: RouteDoc, service: string): JsonSchema {
   const statuses: Record<number, string> = {
     ...(hasInput ? { 400: 'invalid input' } : {}),
     ...(route.access === 'open' ? {} : { 401: 'missing or invalid credentials' }),
+    ...(route.access === 'admin' ? { 403: 'not an admin' } : {}),
     ...route.responses,
   };
   const responses = Object.fromEntries(

@@ -103,3 +103,51 @@ test('a route whose guard the app lacks is refused at start-up', () => {
     /needs the user guard/,
   );
 });
+
+test('an admin route refuses a non-admin with 403 before looking at the inputs', async () => {
+  const rolesFromToken = async (ctx: Context, next: Next) => {
+    const token = ctx.get('authorization').replace('Bearer ', '');
+    if (!token) throw new AppError('UNAUTHORIZED', 'missing bearer token');
+    ctx.state.user = { id: 'u1', roles: token === 'admin' ? ['admin'] : [] };
+    await next();
+  };
+  const app = createApp({
+    service: 'unit',
+    log: createLogger('unit', 'silent'),
+    readiness: [],
+    routes: [
+      route({
+        method: 'post',
+        path: '/alerts',
+        summary: 'admins only',
+        access: 'admin',
+        body: z.strictObject({ text: z.string().min(1) }),
+        responses: { 202: 'sent' },
+        handle: (ctx) => {
+          ctx.status = 202;
+        },
+      }),
+    ],
+    guards: { user: rolesFromToken },
+  });
+  const server = await listen(app, 0);
+  const address = server.address();
+  const post = (token: string, body: unknown) =>
+    fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  try {
+    assert.equal((await post('', {})).status, 401);
+    assert.equal((await post('member', {})).status, 403, 'a non-admin learns nothing about the body');
+    assert.equal((await post('member', { text: 'hi' })).status, 403);
+    assert.equal((await post('admin', {})).status, 400);
+    assert.equal((await post('admin', { text: 'hi' })).status, 202);
+    const doc = openApiDocumentOf(app)?.paths['/alerts']?.post as { security: unknown; responses: object };
+    assert.deepEqual(doc.security, [{ bearer: [] }]);
+    assert.ok('403' in doc.responses, 'the document says admins only');
+  } finally {
+    server.close();
+  }
+});

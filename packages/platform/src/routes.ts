@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
+import { callerOf } from './auth.ts';
+import { forbidden } from './errors.ts';
 import type { HttpMethod, RouteAccess } from './openapi.ts';
 import { parseInput } from './validate.ts';
 
@@ -61,17 +63,23 @@ export interface RouteGuards {
   sidecar?: Middleware;
 }
 
+/** After the user guard: only callers whose token carries the admin role (a 403 before the inputs). */
+const requireAdmin: Middleware = async (ctx, next) => {
+  if (!callerOf(ctx).roles.includes('admin')) throw forbidden('admins only');
+  await next();
+};
+
 function guardFor(access: RouteAccess, guards: RouteGuards, path: string): Middleware[] {
   if (access === 'open') return [];
-  const guard = guards[access];
+  const guard = guards[access === 'admin' ? 'user' : access];
   if (!guard) throw new Error(`route ${path} needs the ${access} guard, and the app has none`);
-  return [guard];
+  return access === 'admin' ? [guard, requireAdmin] : [guard];
 }
 
 const parsed = <S extends Schema>(schema: S, value: unknown) =>
   (schema ? parseInput(schema, value) : undefined) as Parsed<S>;
 
-/** A router serving the routes: guard first (401 before 400), then inputs, then the handler. */
+/** A router serving the routes: guard first (401, 403 before 400), then inputs, then the handler. */
 export function routesRouter(routes: Route[], guards: RouteGuards): Router {
   const router = new Router();
   for (const spec of routes) {

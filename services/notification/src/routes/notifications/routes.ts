@@ -1,4 +1,4 @@
-import { AppError, callerOf, forbidden, type Route, route } from '@soulchat/platform';
+import { AppError, callerOf, type Route, route } from '@soulchat/platform';
 import type { z } from 'zod';
 import { decodeCursor } from '../../domain/cursor.ts';
 import { broadcastAlert } from '../../use-cases/alerts.ts';
@@ -87,13 +87,10 @@ export function notificationRoutes(deps: NotificationDeps): Route[] {
       method: 'post',
       path: '/notifications/alerts',
       summary: 'a system alert to everyone or a group (admins only)',
-      access: 'user',
-      // The router checks the body before this handler runs, so a non-admin sending an invalid
-      // body gets a 400, not the 403 (routes have no per-route check between guard and inputs).
+      access: 'admin',
       body: alertBody,
-      responses: { 202: '{alertId, recipients}', 403: 'not an admin', 404: 'no such group' },
+      responses: { 202: '{alertId, recipients}', 404: 'no such group' },
       handle: async (ctx, { body: { audience, ...text } }) => {
-        if (!callerOf(ctx).roles.includes('admin')) throw forbidden('only admins send system alerts');
         ctx.status = 202;
         ctx.body = await broadcastAlert(deps, text, audience);
       },
