@@ -128,6 +128,17 @@ describe('the Helm chart', () => {
     assert.equal(state?.auth, undefined, 'Kubernetes Secrets, not the local secret store');
   });
 
+  test('the network policy lets the monitoring namespace scrape each app and each sidecar', () => {
+    const policy = documents(rendered('kafka-redis')).find((d) => d.kind === 'NetworkPolicy');
+    type Rule = { from: Array<{ namespaceSelector?: unknown }>; ports: Array<{ port: number }> };
+    const rules = (policy?.spec as { ingress: Rule[] } | undefined)?.ingress ?? [];
+    const monitoring = rules.find((r) => r.from.some((f) => f.namespaceSelector));
+    const ports = new Set(monitoring?.ports.map((p) => p.port));
+    for (const app of loadTopology().apps.filter((a) => a.id !== 'skeleton'))
+      assert.ok(ports.has(app.port), `${app.id}'s /metrics (port ${app.port}) can be scraped`);
+    assert.ok(ports.has(9090), "the sidecars' metrics port");
+  });
+
   test('refuses the single-machine profiles and a profile that does not exist, saying why', () => {
     for (const profile of ['memory', 'kafka-sqlite']) {
       const r = helmTemplate(['--set', `components.profile=${profile}`]);
