@@ -92,17 +92,30 @@ const contents = (ms: MessageView[]) => ms.map((m) => [m.seq, m.content]);
 
 describe('the client SDK through the ingress', () => {
   const [aliceSession, bobSession] = [session(), session()];
+  let alice: Account;
   let bob: Account;
   let direct: string;
 
   before(async () => {
-    await person(aliceSession);
+    alice = await person(aliceSession);
     bob = await person(bobSession);
     const dm = await aliceSession.request<{ id: string }>('POST', '/conversations/direct', { userId: bob.id });
     direct = dm.id;
   });
   after(() => {
     for (const s of sockets) s.close();
+  });
+
+  test('people find each other by a prefix of their name, through the ingress', async () => {
+    const found = await aliceSession.request<{ items: Array<{ userId: string; username: string }> }>(
+      'GET',
+      `/profiles?q=${bob.username.slice(0, 8)}`,
+    );
+    assert.ok(
+      found.items.some((p) => p.userId === bob.id),
+      JSON.stringify(found),
+    );
+    assert.ok(!found.items.some((p) => p.userId === alice.id), 'not oneself');
   });
 
   test('messages are acked and reach the other person once, in order', async () => {

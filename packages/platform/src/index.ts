@@ -55,6 +55,7 @@ export {
   replayParked,
   startOutboxRelay,
 } from './outbox.ts';
+export { type Bucket, createRateLimiter, type RateLimiterOptions, take } from './rate-limit.ts';
 export { type Route, type RouteGuards, type RouteInput, route } from './routes.ts';
 export { closeServer, createApp, listen, onShutdown, openApiDocumentOf } from './server.ts';
 export { type ServiceBase, startService } from './service.ts';

@@ -26,6 +26,8 @@ export interface Deps {
   verifier: TokenVerifier;
   /** Required: the internal and event routes accept only the sidecar, which sends it. */
   appApiToken: string;
+  /** People searches allowed per user in 10 s (SEARCH_PER_10S). */
+  searchPer10s?: number;
   metrics?: Metric[];
 }
 
@@ -44,7 +46,11 @@ export function buildApp(deps: Deps): Koa {
       { name: 'database', check: () => pingDatabase(deps.db) },
       { name: 'sidecar', check: () => deps.dapr.healthz() },
     ],
-    routes: [...profilesRoutes(useCases), ...relationsRoutes(useCases), ...internalRoutes(useCases)],
+    routes: [
+      ...profilesRoutes(useCases, deps.searchPer10s ?? 30),
+      ...relationsRoutes(useCases),
+      ...internalRoutes(useCases),
+    ],
     guards: { user: deps.verifier.requireUser, sidecar: requireSidecar(deps.appApiToken) },
     subscriptions: [userDeletedSubscription(useCases)],
   });

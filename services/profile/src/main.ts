@@ -17,6 +17,7 @@ const app = buildApp({
   dapr,
   verifier: verifier(),
   appApiToken: config.APP_API_TOKEN,
+  searchPer10s: config.SEARCH_PER_10S,
   metrics: outboxMetrics(db),
 });
 // Stop taking requests, then let the relay finish its pass, before the pool both use closes.

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { canManage, directKey } from './conversation.ts';
 import { contentProblem, withinEditWindow } from './message.ts';
 import { parseClientFrame } from './protocol.ts';
-import { take } from './rate-limit.ts';
 
 test('a pair has one direct key whichever side starts', () => {
   assert.equal(directKey('b', 'a'), directKey('a', 'b'));
@@ -44,16 +43,4 @@ test('the edit window closes after its length', () => {
   const sent = new Date(0);
   assert.equal(withinEditWindow(sent, new Date(60_000), 60), true);
   assert.equal(withinEditWindow(sent, new Date(60_001), 60), false);
-});
-
-test('the token bucket allows a burst up to capacity, then refills over time', () => {
-  let bucket = { tokens: 3, updatedAt: 0 };
-  const allowed: boolean[] = [];
-  for (let i = 0; i < 4; i++) {
-    const r = take(bucket, 0, 3, 3000);
-    allowed.push(r.allowed);
-    bucket = r.bucket;
-  }
-  assert.deepEqual(allowed, [true, true, true, false]);
-  assert.equal(take(bucket, 1000, 3, 3000).allowed, true);
 });

@@ -1,7 +1,7 @@
 import type { Logger } from '@soulchat/platform';
+import { type Bucket, take } from '@soulchat/platform';
 import type { WebSocket } from 'ws';
 import type { MessageView, ServerFrame } from '../domain/protocol.ts';
-import { type Bucket, take } from '../domain/rate-limit.ts';
 
 /** Close codes clients act on: reconnect (and sync) after any of them. */
 export const closeCodes = {

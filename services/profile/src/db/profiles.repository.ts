@@ -83,3 +83,47 @@ export async function updateProfile(db: Db, profile: Profile): Promise<void> {
 export async function deleteProfile(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('profiles').where('user_id', '=', userId).execute();
 }
+
+export interface ProfileSearch {
+  callerId: string;
+  /** A LIKE pattern (domain/search.ts prefixPattern). */
+  pattern: string;
+  after?: { username: string; userId: string };
+  limit: number;
+}
+
+/**
+ * Profiles whose username or display name starts with the pattern, in (username, user id) order
+ * after the cursor: never the caller, never anyone the caller blocked or who blocked the caller.
+ */
+export async function searchProfiles(db: Db, search: ProfileSearch): Promise<Profile[]> {
+  const { callerId, pattern, after, limit } = search;
+  let query = db
+    .selectFrom('profiles')
+    .selectAll()
+    .where((eb) => eb.or([eb('username', 'like', pattern), eb('display_name', 'like', pattern)]))
+    .where('user_id', '!=', callerId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('blocks')
+            .select('blocks.blocker_id')
+            .where((b) =>
+              b.or([
+                b.and([b('blocks.blocker_id', '=', callerId), b('blocks.blocked_id', '=', b.ref('profiles.user_id'))]),
+                b.and([b('blocks.blocked_id', '=', callerId), b('blocks.blocker_id', '=', b.ref('profiles.user_id'))]),
+              ]),
+            ),
+        ),
+      ),
+    );
+  if (after)
+    query = query.where((eb) =>
+      eb.or([
+        eb('username', '>', after.username),
+        eb.and([eb('username', '=', after.username), eb('user_id', '>', after.userId)]),
+      ]),
+    );
+  const rows = await query.orderBy('username').orderBy('user_id').limit(limit).execute();
+  return rows.map(toProfile);
+}

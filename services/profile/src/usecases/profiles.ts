@@ -1,8 +1,9 @@
 import { enqueueEvent, inUseCase, notFound } from '@soulchat/platform';
 import { countFollows } from '../db/follows.repository.ts';
-import { findProfile, findProfileForUpdate, updateProfile } from '../db/profiles.repository.ts';
+import { findProfile, findProfileForUpdate, searchProfiles, updateProfile } from '../db/profiles.repository.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { applyChanges, type ProfileChanges, type ProfileView, toView } from '../domain/profile.ts';
+import { encodeSearchCursor, prefixPattern, type SearchCursor } from '../domain/search.ts';
 import { profileUpdated } from '../events/outgoing.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -40,4 +41,35 @@ export async function updateMyProfile(deps: UseCaseDeps, userId: string, changes
     if (changed) await deps.cache.invalidate([userId]);
     return loadView(deps, userId);
   });
+}
+
+export interface SearchPage {
+  items: Array<{ userId: string; username: string; displayName: string; imageUrl: string | null }>;
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/** People whose username or display name starts with `prefix`: public fields only. */
+export async function searchPeople(
+  deps: UseCaseDeps,
+  callerId: string,
+  query: { prefix: string; after?: SearchCursor; limit: number },
+): Promise<SearchPage> {
+  const rows = await searchProfiles(deps.db, {
+    callerId,
+    pattern: prefixPattern(query.prefix),
+    ...(query.after ? { after: query.after } : {}),
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((p) => ({
+      userId: p.userId,
+      username: p.username,
+      displayName: p.displayName,
+      imageUrl: p.imageUrl,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeSearchCursor(last) : null,
+  };
 }

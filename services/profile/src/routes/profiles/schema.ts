@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bioRule, displayNameRule, imageUrlRule, userIdRule } from '../../domain/rules.ts';
+import { decodeSearchCursor } from '../../domain/search.ts';
 
 export const userIdParams = z.object({ userId: userIdRule });
 
@@ -10,3 +11,16 @@ export const updateProfileBody = z
     imageUrl: imageUrlRule.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one of displayName, bio, imageUrl');
+
+export const searchQuery = z.object({
+  q: z.string().trim().min(1, 'give at least one character').max(50),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z
+    .string()
+    .transform((text, ctx) => {
+      const cursor = decodeSearchCursor(text);
+      if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor this service issued' });
+      return cursor;
+    })
+    .optional(),
+});
