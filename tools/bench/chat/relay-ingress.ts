@@ -9,12 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { locateToolchain } from '../../stack/toolchain.ts';
 import { waitForHttp } from '../../stack/wait.ts';
-
-export interface RelayIngress {
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
+import { childServer, type Relay } from './relay.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -73,7 +68,7 @@ function relayEnvoyConfig(port: number, adminPort: number, relayPort: number): o
   };
 }
 
-export async function startRelayIngress(relayPort: number, runDir: string): Promise<RelayIngress> {
+export async function startRelayIngress(relayPort: number, runDir: string): Promise<Relay> {
   const [port, adminPort] = [await freePort(), await freePort()];
   mkdirSync(runDir, { recursive: true });
   const configFile = path.join(runDir, 'relay-envoy.json');
@@ -81,14 +76,7 @@ export async function startRelayIngress(relayPort: number, runDir: string): Prom
   const child = spawn(locateToolchain().envoyBin, ['-c', configFile, '--log-level', 'error', '--disable-hot-restart'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const server = childServer(child, port);
   await waitForHttp('relay envoy', `http://127.0.0.1:${adminPort}/ready`, { timeoutMs: 30_000 });
-  return {
-    port,
-    pid: child.pid ?? 0,
-    async stop() {
-      child.kill();
-      await exited;
-    },
-  };
+  return server;
 }
