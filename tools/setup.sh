@@ -50,19 +50,22 @@ npm_packages() {
 }
 
 debian_packages() {
-  step "redis $REDIS_VERSION, mariadb $MARIADB_VERSION"
+  step "redis $REDIS_VERSION, mariadb $MARIADB_VERSION, chromium"
   if command -v redis-check-rdb >/dev/null && command -v mariadbd >/dev/null &&
-    command -v mariadb-install-db >/dev/null && command -v mariadb-admin >/dev/null; then
+    command -v mariadb-install-db >/dev/null && command -v mariadb-admin >/dev/null &&
+    command -v chromium >/dev/null; then
     link_redis_server
     done_step present
     return
   fi
-  trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client"' ERR
+  trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client chromium"' ERR
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >>"$step_log" 2>&1
   # Only the binaries: the redis-server and mariadb-server packages would add system services.
+  # Chromium is the browser the browser tests drive (playwright-core; its own downloads are not
+  # reachable from every machine, Debian's mirrors are).
   apt-get install -y -qq --no-install-recommends redis-tools mariadb-server-core mariadb-client-core mariadb-client \
-    >>"$step_log" 2>&1
+    chromium >>"$step_log" 2>&1
   link_redis_server
   done_step installed
 }

@@ -1,5 +1,6 @@
 export type { MessageView, NotificationView, ServerFrame } from '@soulchat/contracts/chat-protocol';
 export { type BackoffOptions, defaultBackoff, reconnectDelayMs } from './backoff.ts';
+export { browserTokenStore, indexedDbCursorStore } from './browser-stores.ts';
 export {
   type ChatEvents,
   ChatSocket,
