@@ -58,13 +58,18 @@ function socketUnderTest(tokens: boolean[]) {
 test('a silent link gets a ping, then is dropped and reconnected; the new link syncs and resends', async () => {
   const tokens: boolean[] = [];
   const chat = socketUnderTest(tokens);
+  chat.follow('c1', 0);
   const started = chat.start();
   await until(() => ScriptedSocket.made.length === 1, 'the first connect');
   const first = ScriptedSocket.made[0] as ScriptedSocket;
   assert.equal(first.url, 'wss://chat.example/ws?access_token=t1');
   first.open();
   await started;
-  assert.deepEqual(first.sent, [{ v: 1, type: 'sync', cursors: {} }], 'a sync first, which opens live delivery');
+  assert.deepEqual(
+    first.sent,
+    [{ v: 1, type: 'sync', cursors: { c1: 0 } }],
+    'a sync first (which opens live delivery), from the conversations followed before the start',
+  );
 
   const acked = chat.send('c1', 'hello', { clientMsgId: 'm1' });
   await until(() => first.sent.some((f) => f.type === 'ping'), 'a ping after the heartbeat interval');

@@ -123,7 +123,8 @@ export class ChatSocket extends Emitter<ChatEvents> {
   /** Loads the cursors and connects; resolves once the first connection is open. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.tracker = new SeqTracker(await this.cursorStore.load());
+    // Stored cursors win; conversations followed before the start are kept.
+    this.tracker = new SeqTracker({ ...this.tracker.cursors(), ...(await this.cursorStore.load()) });
     const first = new Promise<void>((resolve) => {
       const off = this.on('state', (s) => {
         if (s === 'open' || s === 'closed') {
