@@ -27,6 +27,9 @@ row kafka "$KAFKA_VERSION" "$(basename "${kafka_jar:-}" .jar | sed 's/kafka_2.13
 row redis "$REDIS_VERSION" "$(version_of "$REDIS_HOME/bin/redis-server" "$REDIS_HOME/bin/redis-server" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" "$REDIS_HOME/bin/redis-server"
 row mariadb "$MARIADB_VERSION" "$(version_of "$(command -v mariadbd)" mariadbd --version | sed -E 's/.*Ver ([0-9.]+).*/\1/')" "$(command -v mariadbd)"
 row chromium "debian" "$(version_of "$(command -v chromium)" chromium --version | grep -oE '[0-9]+(\.[0-9]+)+' | head -1)" "$(command -v chromium)"
+row fonts "debian" "$([[ -d /usr/share/fonts/truetype/wqy && -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] && echo cjk+emoji)" "/usr/share/fonts/truetype"
+web_version=$(node -p "require('$root/packages/web-app/package.json').version" 2>/dev/null)
+row web-app "$web_version" "$([[ -f $root/packages/web-app/dist/index.html ]] && echo "$web_version")" "$root/packages/web-app/dist"
 row envoy "$ENVOY_VERSION" "$(version_of "$ENVOY_BIN" "$ENVOY_BIN" --version | grep -oE '/[0-9]+\.[0-9]+\.[0-9]+/' | tr -d /)" "$ENVOY_BIN"
 row helm "$HELM_VERSION" "$(version_of "$HELM_BIN" "$HELM_BIN" version --short | sed -E 's/^v([0-9.]+).*/\1/')" "$HELM_BIN"
 row kubeconform "$KUBECONFORM_VERSION" "$(version_of "$KUBECONFORM_BIN" "$KUBECONFORM_BIN" -v | tr -d v)" "$KUBECONFORM_BIN"

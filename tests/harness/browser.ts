@@ -51,7 +51,9 @@ export async function servePage(): Promise<TestPage> {
     }
     res
       .writeHead(200, { 'content-type': 'text/html' })
-      .end(`<!doctype html><html><head><title>client test</title>${nameHelper}<script src="/client.js"></script></head></html>`);
+      .end(
+        `<!doctype html><html><head><title>client test</title>${nameHelper}<script src="/client.js"></script></head></html>`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

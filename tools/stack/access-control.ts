@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { type AppSpec, operationSchema, type Topology } from './topology.ts';
+import { type AppSpec, isDirect, operationSchema, type Topology } from './topology.ts';
 
 /** The trust domain of the apps' SPIFFE ids (Dapr's default); the namespace is `default` locally. */
 export const appTrustDomain = 'public';
@@ -70,7 +70,7 @@ export function daprOperations(entries: string[]): DaprOperation[] {
 
 /** The ingress reaches an app's public routes by invocation; WebSocket routes bypass Dapr. */
 function ingressOperations(app: AppSpec): string[] {
-  return (app.publicRoutes ?? []).filter((r) => !r.webSocket).map((r) => `* ${r.prefix}`);
+  return (app.publicRoutes ?? []).filter((r) => !isDirect(r)).map((r) => `* ${r.prefix}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildClusters, buildRoutes, sidecarCluster, webSocketCluster } from './ingress-routes.ts';
+import { buildClusters, buildRoutes, directCluster, sidecarCluster } from './ingress-routes.ts';
 import { type AppSpec, loadTopology, publicRouteSchema } from './topology.ts';
 
 const topology = loadTopology();
@@ -46,18 +46,32 @@ test('every routed path decides on a token, and only the declared ones are open'
     'user/register',
     'user/registrations',
     'user/token/refresh',
+    'web/',
   ]);
 });
 
 test('the chat WebSocket goes straight to both chat instances, everything else to the sidecar', () => {
   const ws = (routesOf(topology.apps) as Route[]).find((r) => r.name === 'chat/ws');
-  assert.equal(ws?.route?.cluster, webSocketCluster('chat'));
+  assert.equal(ws?.route?.cluster, directCluster('chat'));
   const clusters = buildClusters(topology.ingress, topology.apps, topology.apps) as Array<{
     name: string;
     load_assignment: { endpoints: Array<{ lb_endpoints: unknown[] }> };
   }>;
-  const chat = clusters.find((c) => c.name === webSocketCluster('chat'));
+  const chat = clusters.find((c) => c.name === directCluster('chat'));
   assert.equal(chat?.load_assignment.endpoints[0]?.lb_endpoints.length, 2);
+});
+
+test('the web app answers every path no API route claims, straight from its instances, without the Dapr token', () => {
+  const routes = routesOf(topology.apps) as Array<
+    Route & { match: Record<string, string>; request_headers_to_add?: unknown }
+  >;
+  const last = routes.at(-1);
+  assert.equal(last?.name, 'web/');
+  assert.deepEqual(last?.match, { prefix: '/' });
+  assert.equal(last?.route?.cluster, directCluster('web'));
+  assert.equal(last?.request_headers_to_add, undefined);
+  assert.ok(routes.filter((r) => r.name.startsWith('chat/')).every((r) => routes.indexOf(r) < routes.indexOf(last)));
+  assert.throws(() => publicRouteSchema.parse({ prefix: '/x', webSocket: true, static: true }), /not both/);
 });
 
 test('refuses /internal as a public route and a prefix claimed by two apps', () => {

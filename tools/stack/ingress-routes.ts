@@ -3,7 +3,7 @@
  * routes, so an app added to stack.json (with its publicRoutes) is reachable without touching this
  * file. Pure functions, unit-tested in ingress-routes.test.ts.
  */
-import { type AppSpec, expandReplicas, type IngressSpec, type PublicRoute } from './topology.ts';
+import { type AppSpec, expandReplicas, type IngressSpec, isDirect, type PublicRoute } from './topology.ts';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -18,7 +18,8 @@ const filters = {
 /** The cluster of the ingress's own daprd: every HTTP API call is a Dapr service invocation. */
 export const sidecarCluster = 'dapr-sidecar';
 export const jwksCluster = 'jwks';
-export const webSocketCluster = (appId: string) => `ws-${appId}`;
+/** An app's instances, for the routes that skip Dapr (WebSockets, the web app's files). */
+export const directCluster = (appId: string) => `direct-${appId}`;
 
 export interface RouteInputs {
   ingress: IngressSpec;
@@ -114,13 +115,34 @@ function apiRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonOb
   };
 }
 
+/** `/` matches every path; any other prefix only itself and what lies below it. */
+const matchOf = (prefix: string): JsonObject => (prefix === '/' ? { prefix } : { path_separated_prefix: prefix });
+
+/** The web app's files: straight to its instances, never with the Dapr API token. */
+function staticRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
+  const name = `${app.id}${route.prefix}`;
+  return {
+    name,
+    match: matchOf(route.prefix),
+    route: {
+      cluster: directCluster(app.id),
+      timeout: `${inputs.ingress.routeTimeoutSeconds}s`,
+      retry_policy: idempotentRetries('connect-failure,refused-stream,reset'),
+    },
+    typed_per_filter_config: {
+      [filters.jwt]: jwtPerRoute(route.open),
+      [filters.rateLimit]: rateLimit(inputs.ingress, route.rateLimit, name),
+    },
+  };
+}
+
 function webSocketRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
   const name = `${app.id}${route.prefix}`;
   return {
     name,
-    match: { path_separated_prefix: route.prefix },
+    match: matchOf(route.prefix),
     route: {
-      cluster: webSocketCluster(app.id),
+      cluster: directCluster(app.id),
       // A socket lives as long as the client keeps it; only silence longer than several chat
       // heartbeats (15 s) ends it.
       timeout: '0s',
@@ -173,9 +195,10 @@ export function buildRoutes(inputs: RouteInputs): JsonObject[] {
   return [
     health,
     badEncoding,
-    ...entries.map(({ app, route }) =>
-      route.webSocket ? webSocketRoute(inputs, app, route) : apiRoute(inputs, app, route),
-    ),
+    ...entries.map(({ app, route }) => {
+      if (route.webSocket) return webSocketRoute(inputs, app, route);
+      return route.static ? staticRoute(inputs, app, route) : apiRoute(inputs, app, route);
+    }),
   ];
 }
 
@@ -203,9 +226,9 @@ function staticCluster(name: string, ports: number[], extra: JsonObject = {}): J
 }
 
 /** Round robin over the instances; a failing one is ejected, an unready one gets no new sockets. */
-function webSocketClusterOf(app: AppSpec): JsonObject {
+function directClusterOf(app: AppSpec): JsonObject {
   return staticCluster(
-    webSocketCluster(app.id),
+    directCluster(app.id),
     expandReplicas(app).map((i) => i.port),
     {
       lb_policy: 'ROUND_ROBIN',
@@ -242,7 +265,7 @@ function webSocketClusterOf(app: AppSpec): JsonObject {
 export function buildClusters(ingress: IngressSpec, apps: AppSpec[], allApps: AppSpec[]): JsonObject[] {
   const jwksApp = allApps.find((a) => a.id === ingress.auth.jwksApp);
   if (!jwksApp) throw new Error(`ingress.auth.jwksApp "${ingress.auth.jwksApp}" is not an app of stack.json`);
-  const withSockets = apps.filter((a) => (a.publicRoutes ?? []).some((r) => r.webSocket));
+  const direct = apps.filter((a) => (a.publicRoutes ?? []).some(isDirect));
   return [
     staticCluster(sidecarCluster, [ingress.dapr.httpPort]),
     // The JWKS is public data; Envoy's remote_jwks cannot add the Dapr API token, so it reads
@@ -251,6 +274,6 @@ export function buildClusters(ingress: IngressSpec, apps: AppSpec[], allApps: Ap
       jwksCluster,
       expandReplicas(jwksApp).map((i) => i.port),
     ),
-    ...withSockets.map(webSocketClusterOf),
+    ...direct.map(directClusterOf),
   ];
 }

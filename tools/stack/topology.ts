@@ -19,12 +19,20 @@ export const publicRouteSchema = z
       rateLimit: z.string().default('standard'),
       /** Proxied straight to the app's instances with the upgrade allowed, not through Dapr. */
       webSocket: z.boolean().default(false),
+      /**
+       * Files for browsers (the web app), proxied straight to the app's instances: no Dapr hop and
+       * no Dapr API token sent along. `/` makes the app answer every path no other route claims.
+       */
+      static: z.boolean().default(false),
     }),
   ])
-  .transform((r) => (typeof r === 'string' ? { prefix: r, open: false, rateLimit: 'standard', webSocket: false } : r))
-  .refine((r) => /^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(r.prefix), {
-    message: 'a public route prefix starts with / and does not end with /',
+  .transform((r) =>
+    typeof r === 'string' ? { prefix: r, open: false, rateLimit: 'standard', webSocket: false, static: false } : r,
+  )
+  .refine((r) => r.prefix === '/' || /^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(r.prefix), {
+    message: 'a public route prefix is / or starts with / and does not end with /',
   })
+  .refine((r) => !(r.webSocket && r.static), { message: 'a route is a WebSocket or static, not both' })
   .refine((r) => !/^\/internal(\/|$)/.test(r.prefix), { message: '/internal routes are never public' });
 
 /**
@@ -135,6 +143,9 @@ const topologySchema = z.object({
 
 export type AppSpec = z.infer<typeof appSchema>;
 export type PublicRoute = z.infer<typeof publicRouteSchema>;
+
+/** Routes Envoy sends straight to the app's instances (sockets, files), not through Dapr invocation. */
+export const isDirect = (route: PublicRoute) => route.webSocket || route.static;
 export type IngressSpec = z.infer<typeof ingressSchema>;
 export type ObservabilitySpec = z.infer<typeof observabilitySchema>;
 export type Topology = z.infer<typeof topologySchema>;

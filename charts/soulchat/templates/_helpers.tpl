@@ -69,7 +69,7 @@ middle `*` segment is written `**` (only that matches there). Call with (list $ 
 {{- if eq .id $id -}}
 {{- $edge := list -}}
 {{- range .publicRoutes | default list -}}
-{{- if kindIs "string" . }}{{ $edge = append $edge (printf "* %s" .) }}{{ else if not .webSocket }}{{ $edge = append $edge (printf "* %s" .prefix) }}{{ end -}}
+{{- if kindIs "string" . }}{{ $edge = append $edge (printf "* %s" .) }}{{ else if not (or .webSocket .static) }}{{ $edge = append $edge (printf "* %s" .prefix) }}{{ end -}}
 {{- end -}}
 {{- if $edge }}{{ $_ := set $callers "ingress" $edge }}{{ end -}}
 {{- range $caller, $ops := .callers | default dict }}{{ if $ops }}{{ $_ := set $callers $caller $ops }}{{ end }}{{ end -}}

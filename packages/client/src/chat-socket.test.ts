@@ -5,6 +5,8 @@ import { ChatSocket, type WebSocketLike } from './chat-socket.ts';
 /** A scripted in-memory socket: records what the client sends, lets the test play the server. */
 class ScriptedSocket implements WebSocketLike {
   static made: ScriptedSocket[] = [];
+  /** A dead network: close() never completes, so no close event ever comes. */
+  static hangOnClose = false;
   readyState = 0;
   sent: Array<{ type: string; [k: string]: unknown }> = [];
   onopen: ((event: unknown) => void) | null = null;
@@ -21,7 +23,7 @@ class ScriptedSocket implements WebSocketLike {
   close(code = 1000, reason = ''): void {
     if (this.readyState === 3) return;
     this.readyState = 3;
-    queueMicrotask(() => this.onclose?.({ code, reason }));
+    if (!ScriptedSocket.hangOnClose) queueMicrotask(() => this.onclose?.({ code, reason }));
   }
   open(): void {
     this.readyState = 1;
@@ -107,4 +109,45 @@ test('an upgrade that never opens is retried, with a fresh token once; close sto
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(ScriptedSocket.made.length, 3, 'no reconnect after close');
   assert.equal(chat.connectionState, 'closed');
+});
+
+test('reconnectNow skips the rest of a long backoff (the network is back), and does nothing while linked', async () => {
+  ScriptedSocket.made = [];
+  const chat = new ChatSocket({
+    baseUrl: 'https://chat.example',
+    token: async () => 't',
+    WebSocket: ScriptedSocket,
+    backoff: { baseMs: 60_000, maxMs: 60_000 },
+    random: () => 1,
+  });
+  void chat.start();
+  await until(() => ScriptedSocket.made.length === 1, 'the first connect');
+  (ScriptedSocket.made[0] as ScriptedSocket).open();
+  chat.reconnectNow();
+  assert.equal(ScriptedSocket.made.length, 1, 'an open link is left alone');
+  chat.dropLink();
+  await until(() => chat.connectionState === 'reconnecting', 'the reconnect wait');
+  assert.equal(ScriptedSocket.made.length, 1, 'the next attempt waits out the backoff');
+  chat.reconnectNow();
+  await until(() => ScriptedSocket.made.length === 2, 'an attempt right away');
+  chat.close();
+});
+
+test('a link whose close handshake never finishes (no network) is given up and replaced', async () => {
+  const chat = socketUnderTest([]);
+  ScriptedSocket.hangOnClose = true;
+  try {
+    void chat.start();
+    await until(() => ScriptedSocket.made.length === 1, 'the first connect');
+    (ScriptedSocket.made[0] as ScriptedSocket).open();
+    await until(() => ScriptedSocket.made.length === 2, 'a new link after the heartbeat timed out');
+    const second = ScriptedSocket.made[1] as ScriptedSocket;
+    second.open();
+    chat.dropLink();
+    assert.equal(chat.connectionState, 'reconnecting', 'no close event needed to notice');
+    await until(() => ScriptedSocket.made.length === 3, 'a new link after a dropped one');
+  } finally {
+    ScriptedSocket.hangOnClose = false;
+    chat.close();
+  }
 });

@@ -191,9 +191,34 @@ export class ChatSocket extends Emitter<ChatEvents> {
     this.setState('closed');
   }
 
+  /**
+   * Skips the rest of a reconnect wait (the network is back: a browser's `online` event), so a
+   * device that was offline for a while does not sit out a long backoff.
+   */
+  reconnectNow(): void {
+    if (this.stopped || this.ws || this.retry === undefined) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    this.attempt = 0;
+    void this.connect();
+  }
+
   /** Drops the current link as a network failure would (the socket then reconnects). */
   dropLink(): void {
-    this.ws?.close(4000, 'link dropped');
+    this.abandon('link dropped');
+  }
+
+  /**
+   * Gives the current link up at once. A dead link's close handshake may never finish (no network,
+   * a peer gone silent), so the socket does not wait for its `close` event to reconnect.
+   */
+  private abandon(reason: string): void {
+    const ws = this.ws;
+    if (!ws) return;
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.close(4000, reason);
+    this.onClose(ws);
   }
 
   private transmit(frame: object): void {
@@ -258,7 +283,10 @@ export class ChatSocket extends Emitter<ChatEvents> {
   private scheduleReconnect(): void {
     this.setState(this.opened ? 'reconnecting' : 'connecting');
     const delay = reconnectDelayMs(this.attempt++, this.options.backoff, this.options.random);
-    this.retry = setTimeout(() => void this.connect(), delay);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.connect();
+    }, delay);
   }
 
   private startHeartbeat(): void {
@@ -267,7 +295,7 @@ export class ChatSocket extends Emitter<ChatEvents> {
     const every = Math.max(100, Math.min(heartbeatMs, timeoutMs) / 2);
     this.heartbeat = setInterval(() => {
       const silentMs = Date.now() - this.lastFrameAt;
-      if (silentMs > heartbeatMs + timeoutMs) this.ws?.close(4000, 'heartbeat timed out');
+      if (silentMs > heartbeatMs + timeoutMs) this.abandon('heartbeat timed out');
       else if (silentMs > heartbeatMs) this.transmit({ v: protocolVersion, type: 'ping' });
     }, every);
   }

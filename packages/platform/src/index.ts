@@ -58,7 +58,7 @@ export {
 export { type Bucket, createRateLimiter, type RateLimiterOptions, take } from './rate-limit.ts';
 export { type Route, type RouteGuards, type RouteInput, route } from './routes.ts';
 export { closeServer, createApp, listen, onShutdown, openApiDocumentOf } from './server.ts';
-export { type ServiceBase, startService } from './service.ts';
+export { type ServiceBase, type StatelessServiceBase, startService, startStatelessService } from './service.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';
 export { activeTraceIds, startTelemetry, type Telemetry, traceHeaders, withTraceParent } from './telemetry.ts';
 export { inUseCase } from './tracing.ts';

@@ -21,9 +21,35 @@ export interface ServiceBase<DB> {
   serve(app: Koa, closers?: Array<() => Promise<void>>): Promise<void>;
 }
 
+/** A service with no database of its own (the web app's server): telemetry, logger, sidecar client. */
+export interface StatelessServiceBase {
+  log: Logger;
+  dapr: DaprClient;
+  telemetry: Telemetry;
+  /** Listens, then on SIGTERM stops taking requests and runs `closers` in order. */
+  serve(app: Koa, closers?: Array<() => Promise<void>>): Promise<void>;
+}
+
+export function startStatelessService(config: BaseConfig, instance?: string): StatelessServiceBase {
+  const telemetry = startTelemetry(config, instance);
+  const root = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const log = instance ? root.child({ instance }) : root;
+  const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
+  return {
+    log,
+    dapr,
+    telemetry,
+    async serve(app, closers = []) {
+      const server = await listen(app, config.PORT);
+      log.info({ port: config.PORT }, 'listening');
+      onShutdown(log, config.SHUTDOWN_GRACE_MS, [closeServer(server), ...closers, () => telemetry.shutdown()]);
+    },
+  };
+}
+
 /**
- * The start-up every service shares, in order: telemetry (so every later step is traced and
- * logged with trace ids), logger, database pool and migrations, the sidecar client.
+ * The start-up every service with a database shares, in order: telemetry (so every later step is
+ * traced and logged with trace ids), logger, database pool and migrations, the sidecar client.
  */
 export async function startService<DB>(
   config: BaseConfig & { DATABASE_URL: string },
@@ -35,40 +61,26 @@ export async function startService<DB>(
     inbox?: boolean;
   },
 ): Promise<ServiceBase<DB>> {
-  const telemetry = startTelemetry(config, options.instance);
-  const root = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
-  const log = options.instance ? root.child({ instance: options.instance }) : root;
+  const base = startStatelessService(config, options.instance);
+  const { log, dapr } = base;
   const db = createDatabase<DB>({
     url: config.DATABASE_URL,
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
   });
-  const dapr = createDaprClient({ httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN });
   const applied = await migrateToLatest(db, options.migrations);
   log.info({ migrations: applied }, 'database migrated');
   // A first pass at start: a service restarted more often than hourly still prunes.
   const pruner = options.inbox ? startInboxPruner({ db: db as unknown as Kysely<InboxDb>, log }) : undefined;
   void pruner?.prune();
   return {
-    log,
+    ...base,
     db,
-    dapr,
-    telemetry,
     verifier: () =>
       createTokenVerifier({
         issuer: tokenIssuer,
         audience: tokenAudience,
         loadJwks: () => dapr.invoke(appIds.user, '.well-known/jwks.json'),
       }),
-    async serve(app, closers = []) {
-      const server = await listen(app, config.PORT);
-      log.info({ port: config.PORT }, 'listening');
-      onShutdown(log, config.SHUTDOWN_GRACE_MS, [
-        closeServer(server),
-        async () => pruner?.stop(),
-        ...closers,
-        () => db.destroy(),
-        () => telemetry.shutdown(),
-      ]);
-    },
+    serve: (app, closers = []) => base.serve(app, [async () => pruner?.stop(), ...closers, () => db.destroy()]),
   };
 }
