@@ -31,6 +31,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Every app of every test stack (the shared one and the fault suites' own) checks its answers
+// against the output schemas its OpenAPI document promises, so all suites test the documents too.
+process.env.CHECK_RESPONSES ??= 'true';
+
 // SOULCHAT_TEST_PORT_OFFSET lets two test runs (two checkouts, say) share one machine.
 const portOffset = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
 const runDir = defaultRunDir(portOffset === 1000 ? 'test' : `test-${portOffset}`);

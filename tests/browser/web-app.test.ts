@@ -122,6 +122,7 @@ describe('the web app through the ingress', () => {
   let bobAccount: Account;
   let carolAccount: Account;
   let groupId = '';
+  let carol: Page;
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -247,13 +248,83 @@ describe('the web app through the ingress', () => {
   });
 
   test('someone outside the group cannot read it, even by typing its address', async () => {
-    const carol = await (await browser.newContext()).newPage();
+    carol = await (await browser.newContext()).newPage();
     contexts.push(carol.context());
     await logInThroughUi(carol, carolAccount);
     await carol.goto(`${baseUrl}/#/c/${groupId}`);
     const problem = await carol.getByRole('alert').textContent({ timeout: waitMs });
     assert.equal(problem, 'You are not a member of this conversation.');
     assert.equal(await carol.getByTestId('message').count(), 0);
+  });
+
+  test('edits, deletions and reactions reach the other member live', async () => {
+    const mine = (text: string) => alice.getByTestId('message').filter({ hasText: text });
+    await mine('while away 2').getByRole('button', { name: 'Edit' }).click();
+    await alice.getByLabel('Edit message').fill('changed my mind');
+    await alice.getByRole('button', { name: 'Save' }).click();
+    await mine('while away 3').getByRole('button', { name: 'Delete' }).click();
+    await bob
+      .getByTestId('message')
+      .filter({ hasText: 'changed my mind' })
+      .getByText('(edited)')
+      .waitFor({ timeout: waitMs });
+    await bob.getByTestId('message').filter({ hasText: 'Message deleted' }).waitFor({ timeout: waitMs });
+    await bob.getByTestId('message').filter({ hasText: 'while away 1' }).getByRole('button', { name: 'Like' }).click();
+    await mine('while away 1').getByText('👍 1').waitFor({ timeout: waitMs });
+    assert.equal(await bob.getByText('while away 3').count(), 0, 'the deleted text is gone');
+  });
+
+  test('older history comes on request, in order, each message once', async () => {
+    // Erin logs in only after Dave wrote, so the conversation comes from history, not live.
+    const [dave, erin] = await Promise.all([registered('Dave'), registered('Erin')]);
+    const session = new Session({ baseUrl, fetch: fetchFrom('127.0.0.53') });
+    await session.login(dave.username, password);
+    const search = await session.request<{ items: Array<{ userId: string }> }>('GET', `/profiles?q=${erin.username}`);
+    const dm = await session.request<{ id: string }>('POST', '/conversations/direct', {
+      userId: search.items[0]?.userId,
+    });
+    const texts = Array.from({ length: 60 }, (_, i) => `old ${String(i + 1).padStart(2, '0')}`);
+    for (const content of texts)
+      await session.request('POST', `/conversations/${dm.id}/messages`, { clientMsgId: randomUUID(), content });
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await logInThroughUi(page, erin);
+    await page.goto(`${baseUrl}/#/c/${dm.id}`);
+    await waitForTexts(page, ['old 60']);
+    assert.deepEqual(await shownTexts(page), texts.slice(10), 'the newest page first');
+    await page.getByRole('button', { name: 'Load older messages' }).click();
+    await waitForTexts(page, ['old 01']);
+    assert.deepEqual(await shownTexts(page), texts);
+    assert.equal(await page.getByRole('button', { name: 'Load older messages' }).count(), 0, 'nothing older left');
+  });
+
+  test('notifications come with a badge and clear; a profile change and a block work from the UI', async () => {
+    await bob.getByTestId('notification-badge').waitFor({ timeout: waitMs });
+    await bob.getByRole('button', { name: /^Notifications/ }).click();
+    await bob.locator('.notifications li').first().waitFor({ timeout: waitMs });
+    await bob.getByRole('button', { name: 'Mark all read' }).click();
+    await bob.getByTestId('notification-badge').waitFor({ state: 'detached', timeout: waitMs });
+    await shot(bob, 'notifications');
+
+    await alice.getByRole('button', { name: aliceAccount.username }).click();
+    await alice.getByLabel('Display name').fill('Alice 爱丽丝');
+    await alice.getByRole('button', { name: 'Save profile' }).click();
+    await alice.getByRole('status').filter({ hasText: 'Saved.' }).waitFor({ timeout: waitMs });
+
+    await alice.getByRole('button', { name: 'Find people' }).click();
+    await alice.getByLabel('Name or username starts with').fill(carolAccount.username);
+    await alice.getByRole('button', { name: 'Search' }).click();
+    const row = alice.getByTestId('person').filter({ hasText: carolAccount.username });
+    await row.getByRole('button', { name: 'More…' }).click();
+    await row.getByRole('button', { name: 'Block' }).click();
+    await row.getByRole('button', { name: 'Unblock' }).waitFor({ timeout: waitMs });
+
+    await carol.goto(`${baseUrl}/#/`);
+    await carol.getByRole('button', { name: 'Find people' }).click();
+    await carol.getByLabel('Name or username starts with').fill(aliceAccount.username);
+    await carol.getByRole('button', { name: 'Search' }).click();
+    assert.equal(await carol.getByTestId('person').count(), 0, 'a blocker is not found by the blocked');
   });
 
   test('no serious or critical accessibility violations (axe-core) on the main screens', async () => {

@@ -33,9 +33,10 @@ function session(): Session {
 
 async function person(s: Session): Promise<Account> {
   const username = `k_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const account = await s.register({ username, email: `${username}@example.test`, password });
+  const registered = await s.register({ username, email: `${username}@example.test`, password });
+  const account = await s.login(username, password);
+  assert.equal(account.id, registered.id);
   assert.equal(account.username, username);
-  await s.login(username, password);
   return account;
 }
 

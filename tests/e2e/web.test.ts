@@ -46,8 +46,9 @@ describe('the web app through the ingress', () => {
     const passwd = await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`);
     assert.doesNotMatch(await passwd.text(), /root:/);
     const post = await fetch(`${base}/anything`, { method: 'POST', body: '{}' });
-    assert.equal(post.status, 405);
-    assert.equal(post.headers.get('allow'), 'GET, HEAD');
-    assert.equal(((await post.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
+    assert.equal(post.status, 404);
+    assert.equal(((await post.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
+    const internal = await fetch(`${base}/internal/keys`);
+    assert.equal(internal.status, 404, 'never the page, even for a read');
   });
 });

@@ -49,7 +49,9 @@ try {
   }
   if (info.ingress) {
     log(`envoy admin (local only): ${info.ingress.adminUrl}  access log: ${info.ingress.accessLog}`);
-    log(`SoulChat: ${info.ingress.url}/  (the web app; the API and the WebSocket ${info.ingress.url.replace('http', 'ws')}/ws there too)`);
+    log(
+      `SoulChat: ${info.ingress.url}/  (the web app; the API and the WebSocket ${info.ingress.url.replace('http', 'ws')}/ws there too)`,
+    );
   }
   if (info.telemetry) {
     log(

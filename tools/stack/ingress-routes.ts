@@ -192,9 +192,20 @@ export function buildRoutes(inputs: RouteInputs): JsonObject[] {
       { header: { key: 'content-type', value: 'application/json' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
     ],
   };
+  // /internal is for sidecars only: never routed, not even to the catch-all web app.
+  const internal: JsonObject = {
+    name: 'ingress-internal',
+    match: { path_separated_prefix: '/internal' },
+    direct_response: {
+      status: 404,
+      body: { inline_string: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no such route' } }) },
+    },
+    response_headers_to_add: badEncoding.response_headers_to_add as Json,
+  };
   return [
     health,
     badEncoding,
+    internal,
     ...entries.map(({ app, route }) => {
       if (route.webSocket) return webSocketRoute(inputs, app, route);
       return route.static ? staticRoute(inputs, app, route) : apiRoute(inputs, app, route);

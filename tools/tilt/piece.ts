@@ -1,11 +1,11 @@
 /**
  * Runs one piece of the stack in the foreground for Tilt (`tools/tilt/plan.ts` lists them):
- * `mariadb`, `redis`, `kafka`, `sentry`, `placement`, `scheduler` or `app:<instance>` (an app with its
- * sidecar). It starts the piece with the same launcher code as `npm start`, streams its logs to
+ * `mariadb`, `redis`, `kafka`, `sentry`, `placement`, `scheduler`, `app:<instance>` (an app with its
+ * sidecar) or `<app>-bundle` (the web app's Vite build in watch mode). It starts the piece with the same launcher code as `npm start`, streams its logs to
  * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPlacement, startScheduler } from '../stack/control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from '../stack/infra.ts';
@@ -16,7 +16,7 @@ import { sentryPaths, startSentry } from '../stack/sentry.ts';
 import { AppWithSidecar } from '../stack/sidecar.ts';
 import { startMailSink, startSmsSink } from '../stack/sinks.ts';
 import { locateToolchain } from '../stack/toolchain.ts';
-import { expandReplicas, instanceName, loadTopology, type Topology } from '../stack/topology.ts';
+import { expandReplicas, instanceName, loadTopology, repoRoot, type Topology } from '../stack/topology.ts';
 import { tiltOptions } from './options.ts';
 
 const options = tiltOptions(process.argv.slice(2));
@@ -79,6 +79,24 @@ async function startEnvoy(topo: Topology): Promise<string[]> {
   return [ingress.info.sidecarProcess, envoyProcess];
 }
 
+/** Vite rebuilds the web app on every change; up once its first build wrote a new page. */
+async function startBundle(): Promise<string[]> {
+  const page = path.join(repoRoot, 'packages/web-app/dist/index.html');
+  const before = existsSync(page) ? statSync(page).mtimeMs : 0;
+  const watcher = sup.start({
+    name,
+    command: 'npm',
+    args: ['run', 'build', '-w', '@soulchat/web-app', '--', '--watch'],
+    cwd: repoRoot,
+  });
+  const deadline = Date.now() + 120_000;
+  while (!(existsSync(page) && statSync(page).mtimeMs > before)) {
+    if (Date.now() > deadline) throw new Error(`no build of the web app within 120 s (log: ${watcher.logFile})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return [name];
+}
+
 async function start(): Promise<string[]> {
   switch (name) {
     case 'mariadb':
@@ -112,6 +130,7 @@ async function start(): Promise<string[]> {
     default:
       if (name.startsWith('app:')) return startApp(topology, name.slice(4));
       if (name === 'envoy') return startEnvoy(topology);
+      if (name.endsWith('-bundle')) return startBundle();
       throw new Error(`unknown piece "${name}"`);
   }
 }

@@ -75,7 +75,10 @@ const ingressUrl = `http://127.0.0.1:${topology.ingress.port}`;
 const profileDirs = [...new Set([...profile.files.values()].map((f) => path.relative(repoRoot, path.dirname(f))))];
 const sourceDirs = (workspace: string) => [
   path.join(workspace, 'src'),
-  ...readdirSync(path.join(repoRoot, 'packages')).map((p) => path.join('packages', p, 'src')),
+  // The web app's sources only rebuild its bundle (below), they restart no service.
+  ...readdirSync(path.join(repoRoot, 'packages'))
+    .filter((p) => p !== 'web-app')
+    .map((p) => path.join('packages', p, 'src')),
   ...profileDirs,
   'dapr/config',
 ];
@@ -96,10 +99,25 @@ function addInstance(instance: AppSpec, after: string[]): string {
   });
   return name;
 }
+/**
+ * An app serving files (a static route: the web app) gets its bundle rebuilt on every source
+ * change by Vite's watch mode; the app reads the files from disk, so it needs no restart.
+ */
+function addBundle(app: AppSpec): string[] {
+  if (!(app.publicRoutes ?? []).some((r) => r.static)) return [];
+  const name = `${app.id}-bundle`;
+  add({
+    name,
+    after: ['setup'],
+    labels: ['services'],
+    readiness: { file: path.join(options.runDir, 'pieces', name, 'up') },
+  });
+  return [name];
+}
 for (const app of topology.apps) {
   // Instances of one app start one after another, as with `npm start`: the first runs the
   // database migrations, which concurrent instances would race on.
-  let previous: string[] = [];
+  let previous: string[] = addBundle(app);
   for (const instance of expandReplicas(app)) previous = [addInstance(instance, previous)];
 }
 // Last, as with `npm start`: Envoy routes to apps that are already up.

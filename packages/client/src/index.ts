@@ -12,6 +12,7 @@ export {
 } from './chat-socket.ts';
 export { type CursorStore, memoryCursorStore } from './cursors.ts';
 export { SoulChatError } from './errors.ts';
+export type { Answer, Paths, RequestBody } from './http-types.ts';
 export type { Ack } from './pending-sends.ts';
 export { SeqTracker } from './seq-tracker.ts';
 export {

@@ -100,8 +100,12 @@ export class Session {
     }
   }
 
-  /** Registers and waits until the account exists (the server may answer 202 and finish later). */
-  async register(input: Registration): Promise<Account> {
+  /**
+   * Registers and waits until the account exists (the server may answer 202 and finish later).
+   * After a 202 the server tells only the new user id (a read by registration id carries no
+   * personal data); log in for the account.
+   */
+  async register(input: Registration): Promise<Pick<Account, 'id'> & Partial<Account>> {
     const id = registrationId();
     let res = await this.call('POST', '/register', input, { 'idempotency-key': id });
     const deadline = Date.now() + (this.options.registrationTimeoutMs ?? 30_000);
@@ -111,7 +115,7 @@ export class Session {
     }
     if (res.status === 202) throw new SoulChatError('TIMEOUT', 'the registration is still running; try again later');
     if (!res.ok) throw await errorFromResponse(res);
-    const { user } = (await res.json()) as { user: Account };
+    const { user } = (await res.json()) as { user: Pick<Account, 'id'> & Partial<Account> };
     return user;
   }
 

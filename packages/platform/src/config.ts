@@ -19,6 +19,8 @@ export const baseConfigSchema = z.object({
    * The launcher passes the Dapr Configuration's samplingRate, so sidecars and apps agree.
    */
   TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  /** Check every answer against its route's documented output schema (the test stacks turn it on). */
+  CHECK_RESPONSES: z.stringbool().default(false),
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

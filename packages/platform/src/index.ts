@@ -56,7 +56,7 @@ export {
   startOutboxRelay,
 } from './outbox.ts';
 export { type Bucket, createRateLimiter, type RateLimiterOptions, take } from './rate-limit.ts';
-export { type Route, type RouteGuards, type RouteInput, route } from './routes.ts';
+export { type Route, type RouteGuards, type RouteInput, route, setResponseChecks } from './routes.ts';
 export { closeServer, createApp, listen, onShutdown, openApiDocumentOf } from './server.ts';
 export { type ServiceBase, type StatelessServiceBase, startService, startStatelessService } from './service.ts';
 export { type DeliveredEvent, type DeliveryOutcome, mountSubscriptions, type Subscription } from './subscriptions.ts';

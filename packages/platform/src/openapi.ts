@@ -29,6 +29,8 @@ export interface RouteDoc {
   body?: z.ZodType | undefined;
   /** Status code -> meaning. 400 (with inputs) and 401 (with access) are added for every route. */
   responses: Record<number, string>;
+  /** The body of a successful answer (2xx), when it has one. */
+  output?: z.ZodType | undefined;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -88,11 +90,14 @@ const errorSchema: JsonSchema = {
 };
 
 // Input schemas: what a client sends (before defaults and transforms). Refinements have no JSON
-// Schema form and are dropped; the service still enforces them (a 400, never a 5xx).
-function jsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+// Schema form and are dropped; the service still enforces them (a 400, never a 5xx). Output
+// schemas: what the service answers.
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
+
+const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
@@ -122,13 +127,14 @@ function operation(route: RouteDoc, service: string): JsonSchema {
     ...(route.access === 'admin' ? { 403: 'not an admin' } : {}),
     ...route.responses,
   };
+  const success = (status: number) => status >= 200 && status < 300 && status !== 204;
   const responses = Object.fromEntries(
-    Object.entries(statuses).map(([status, description]) => [
-      status,
-      Number(status) >= 400
-        ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-        : { description },
-    ]),
+    Object.entries(statuses).map(([status, description]) => {
+      const code = Number(status);
+      if (code >= 400) return [status, { description, ...json({ $ref: '#/components/schemas/Error' }) }];
+      if (route.output && success(code)) return [status, { description, ...json(jsonSchema(route.output, 'output')) }];
+      return [status, { description }];
+    }),
   );
   const params = [
     ...parameters(route.params, 'path'),

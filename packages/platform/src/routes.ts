@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { callerOf } from './auth.ts';
-import { forbidden } from './errors.ts';
+import { AppError, forbidden } from './errors.ts';
 import type { HttpMethod, RouteAccess } from './openapi.ts';
 import { parseInput } from './validate.ts';
 
@@ -40,6 +40,11 @@ export interface RouteSpec<
   body?: B;
   /** Status code -> meaning. 400 (with inputs) and 401 (with access) are added for every route. */
   responses: Record<number, string>;
+  /**
+   * The body of a successful answer (any 2xx with a body): in the OpenAPI document, so clients'
+   * types are generated from it, and checked against every answer where CHECK_RESPONSES is on.
+   */
+  output?: z.ZodType;
   // A method, so a route with its own input types fits a list of routes.
   handle(ctx: Context, input: RouteInput<P, Q, B, H>): Promise<void> | void;
 }
@@ -76,6 +81,27 @@ function guardFor(access: RouteAccess, guards: RouteGuards, path: string): Middl
   return access === 'admin' ? [guard, requireAdmin] : [guard];
 }
 
+let checkResponses = false;
+
+/**
+ * Turns the answer check on (the test stacks: a body that breaks its documented schema is then a
+ * 500 naming the difference, so every suite also checks the documents clients are generated from).
+ */
+export function setResponseChecks(on: boolean): void {
+  checkResponses = on;
+}
+
+function checkOutput(spec: Route, ctx: Context): void {
+  if (!checkResponses || !spec.output || ctx.status < 200 || ctx.status >= 300 || ctx.body == null) return;
+  const result = spec.output.safeParse(ctx.body);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  throw new AppError(
+    'INTERNAL',
+    `the answer of ${spec.method.toUpperCase()} ${spec.path} breaks its documented schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+  );
+}
+
 const parsed = <S extends Schema>(schema: S, value: unknown) =>
   (schema ? parseInput(schema, value) : undefined) as Parsed<S>;
 
@@ -90,6 +116,7 @@ export function routesRouter(routes: Route[], guards: RouteGuards): Router {
         headers: parsed(spec.headers, ctx.headers),
         body: parsed(spec.body, ctx.request.body),
       });
+      checkOutput(spec, ctx);
     });
   }
   return router;

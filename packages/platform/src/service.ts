@@ -7,6 +7,7 @@ import { createDaprClient, type DaprClient } from './dapr.ts';
 import { createDatabase, migrateToLatest } from './db.ts';
 import { type InboxDb, startInboxPruner } from './inbox.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { setResponseChecks } from './routes.ts';
 import { closeServer, listen, onShutdown } from './server.ts';
 import { startTelemetry, type Telemetry } from './telemetry.ts';
 
@@ -31,6 +32,7 @@ export interface StatelessServiceBase {
 }
 
 export function startStatelessService(config: BaseConfig, instance?: string): StatelessServiceBase {
+  setResponseChecks(config.CHECK_RESPONSES);
   const telemetry = startTelemetry(config, instance);
   const root = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const log = instance ? root.child({ instance }) : root;

@@ -302,7 +302,15 @@ export class Store {
   }
 }
 
-function personOf(p: { userId?: string; id?: string; username: string; displayName?: unknown }): Person {
+/** How the app names someone: from a profile, or from the account (the caller's own). */
+function personOf(p: {
+  userId?: string;
+  id?: string;
+  username: string;
+  displayName?: unknown;
+  imageUrl?: string | null;
+}): Person {
   const userId = p.userId ?? p.id ?? '';
-  return { userId, username: p.username, displayName: typeof p.displayName === 'string' ? p.displayName : p.username };
+  const displayName = typeof p.displayName === 'string' ? p.displayName : p.username;
+  return { userId, username: p.username, displayName, imageUrl: p.imageUrl ?? null };
 }

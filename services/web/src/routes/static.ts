@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, notFound } from '@soulchat/platform';
+import { notFound } from '@soulchat/platform';
 import type { Middleware } from 'koa';
 import { cacheControlOf, contentTypeOf, securityHeaders } from '../domain/headers.ts';
 import { targetOf } from '../domain/paths.ts';
@@ -21,13 +21,8 @@ export function staticFiles(root: string): Middleware {
   const absoluteRoot = path.resolve(root);
   return async (ctx, next) => {
     if (reserved.has(ctx.path)) return next();
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.set('allow', 'GET, HEAD');
-      throw new AppError(
-        'METHOD_NOT_ALLOWED',
-        `${ctx.method} is not served here; the API routes are listed at /openapi/*.json`,
-      );
-    }
+    // Every path no API route claims ends here: to anything but a read it is an unknown route.
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw notFound(`route ${ctx.method} ${ctx.path}`);
     const target = targetOf(ctx.path);
     if ('none' in target) throw notFound('file');
     const relative = 'page' in target ? 'index.html' : target.file;
@@ -35,8 +30,10 @@ export function staticFiles(root: string): Middleware {
     if (!file) throw notFound('file');
     ctx.set(securityHeaders);
     ctx.set('cache-control', cacheControlOf(relative));
+    // HEAD: the headers only (Koa sends no body for it); no file is opened.
+    ctx.status = 200;
     ctx.type = contentTypeOf(relative);
     ctx.length = file.size;
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file.full);
+    if (ctx.method === 'GET') ctx.body = createReadStream(file.full);
   };
 }

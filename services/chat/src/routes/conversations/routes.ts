@@ -14,6 +14,8 @@ import {
 import type { ChatDeps } from '../../use-cases/deps.ts';
 import {
   addMemberBody,
+  conversationListOutput,
+  conversationOutput,
   createGroupBody,
   editGroupBody,
   idParams,
@@ -36,6 +38,7 @@ export function conversationRoutes(deps: ChatDeps): Route[] {
       path: '/conversations',
       summary: 'my conversations with unread counts',
       access: 'user',
+      output: conversationListOutput,
       responses: { 200: '{items}' },
       handle: async (ctx) => {
         ctx.body = { items: await myConversations(deps, me(ctx)) };
@@ -47,6 +50,7 @@ export function conversationRoutes(deps: ChatDeps): Route[] {
       summary: 'open (or find) the direct conversation with a user',
       access: 'user',
       body: openDirectBody,
+      output: conversationOutput,
       responses: { 200: 'the conversation', 403: 'one of you blocked the other' },
       handle: async (ctx, { body }) => {
         ctx.body = await openDirect(deps, me(ctx), body.userId);
@@ -58,6 +62,7 @@ export function conversationRoutes(deps: ChatDeps): Route[] {
       summary: 'a conversation and its members',
       access: 'user',
       params: idParams,
+      output: conversationOutput,
       responses: { 200: 'the conversation', ...memberOnly },
       handle: async (ctx, { params }) => {
         ctx.body = await describeConversation(deps, params.id, me(ctx));
@@ -75,6 +80,7 @@ function groupRoutes(deps: ChatDeps): Route[] {
       summary: 'create a group',
       access: 'user',
       body: createGroupBody,
+      output: conversationOutput,
       responses: { 201: 'the group' },
       handle: async (ctx, { body }) => {
         ctx.status = 201;
@@ -88,6 +94,7 @@ function groupRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       body: editGroupBody,
+      output: conversationOutput,
       responses: { 200: 'the group', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         ctx.body = await editGroup(deps, params.id, me(ctx), {
@@ -109,6 +116,7 @@ function memberRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       body: addMemberBody,
+      output: conversationOutput,
       responses: { 200: 'the group', 409: 'the group is full', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         ctx.body = await addGroupMember(deps, params.id, me(ctx), body.userId, body.role);
@@ -133,6 +141,7 @@ function memberRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: memberParams,
       body: setRoleBody,
+      output: conversationOutput,
       responses: { 200: 'the group', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         ctx.body = await changeRole(deps, params.id, me(ctx), params.userId, body.role);
@@ -145,6 +154,7 @@ function memberRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       body: transferBody,
+      output: conversationOutput,
       responses: { 200: 'the group', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         ctx.body = await transferOwnership(deps, params.id, me(ctx), body.userId);

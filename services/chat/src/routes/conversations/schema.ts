@@ -23,3 +23,29 @@ export const editGroupBody = z
 export const addMemberBody = z.strictObject({ userId, role: z.enum(['admin', 'member']).default('member') });
 export const setRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
 export const transferBody = z.strictObject({ userId });
+
+// What the routes answer (documented, so clients' types are generated from it).
+const kind = z.enum(['direct', 'group']);
+const role = z.enum(['owner', 'admin', 'member']);
+
+export const conversationOutput = z.object({
+  id: z.string(),
+  kind,
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  lastSeq: z.number().int(),
+  members: z.array(z.object({ userId: z.string(), role, readSeq: z.number().int() })),
+});
+
+export const conversationListOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind,
+      name: z.string().nullable(),
+      role,
+      lastSeq: z.number().int(),
+      unread: z.number().int(),
+    }),
+  ),
+});

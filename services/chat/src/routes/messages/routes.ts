@@ -1,4 +1,5 @@
 import { type Route, route } from '@soulchat/platform';
+import { messageView } from '../../domain/protocol.ts';
 import type { Presence } from '../../events/presence.ts';
 import type { ChatDeps } from '../../use-cases/deps.ts';
 import { edit, history, markRead, react, recall } from '../../use-cases/messages.ts';
@@ -6,7 +7,20 @@ import { visiblePresence } from '../../use-cases/presence.ts';
 import { sendMessage } from '../../use-cases/send.ts';
 import { me, memberOnly } from '../conversations/routes.ts';
 import { idParams } from '../conversations/schema.ts';
-import { editBody, historyQuery, messageParams, presenceQuery, reactionParams, readBody, sendBody } from './schema.ts';
+import {
+  editBody,
+  historyOutput,
+  historyQuery,
+  messageParams,
+  presenceOutput,
+  presenceQuery,
+  reactionParams,
+  reactionsOutput,
+  readBody,
+  readOutput,
+  sendBody,
+  sendOutput,
+} from './schema.ts';
 
 const notYours = { 403: 'not yours, or too late', 404: 'no such message' };
 
@@ -23,6 +37,7 @@ function conversationMessageRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       query: historyQuery,
+      output: historyOutput,
       responses: { 200: '{items}', ...memberOnly },
       handle: async (ctx, { params, query }) => {
         ctx.body = await history(deps, me(ctx), params.id, query);
@@ -36,6 +51,7 @@ function conversationMessageRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       body: sendBody,
+      output: sendOutput,
       responses: { 200: 'a resend: the stored message', 201: 'stored', 409: 'client id used elsewhere', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         const result = await sendMessage(deps, me(ctx), { ...body, conversationId: params.id });
@@ -50,6 +66,7 @@ function conversationMessageRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: idParams,
       body: readBody,
+      output: readOutput,
       responses: { 200: '{conversationId, readSeq}', ...memberOnly },
       handle: async (ctx, { params, body }) => {
         ctx.body = { conversationId: params.id, readSeq: await markRead(deps, me(ctx), params.id, body.seq) };
@@ -66,6 +83,7 @@ function ownMessageRoutes(deps: ChatDeps): Route[] {
       summary,
       access: 'user',
       params: reactionParams,
+      output: reactionsOutput,
       responses: { 200: '{reactions}', ...memberOnly },
       handle: async (ctx, { params }) => {
         ctx.body = { reactions: await react(deps, me(ctx), params.id, params.emoji, add) };
@@ -79,6 +97,7 @@ function ownMessageRoutes(deps: ChatDeps): Route[] {
       access: 'user',
       params: messageParams,
       body: editBody,
+      output: messageView,
       responses: { 200: 'the message', 409: 'recalled', ...notYours },
       handle: async (ctx, { params, body }) => {
         ctx.body = await edit(deps, me(ctx), params.id, body.content);
@@ -109,6 +128,7 @@ function presenceRoute(deps: ChatDeps, presence: Presence): Route {
       'online and last seen of up to 100 users: only oneself, people sharing a conversation and mutual followers, never across a block',
     access: 'user',
     query: presenceQuery,
+    output: presenceOutput,
     responses: { 200: '{items}' },
     handle: async (ctx, { query }) => {
       ctx.body = { items: await visiblePresence(deps, presence, me(ctx), query.ids) };

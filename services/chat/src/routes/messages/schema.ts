@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachmentSchema, clientMsgId } from '../../domain/protocol.ts';
+import { attachmentSchema, clientMsgId, messageView } from '../../domain/protocol.ts';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -29,4 +29,14 @@ export const presenceQuery = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,36}(,[A-Za-z0-9_-]{1,36}){0,99}$/, 'a comma list of at most 100 user ids')
     .transform((s) => s.split(',')),
+});
+
+// What the routes answer (documented, so clients' types are generated from it).
+const reactions = z.record(z.string(), z.array(z.string()));
+export const historyOutput = z.object({ items: z.array(messageView), lastSeq: z.number().int() });
+export const sendOutput = z.object({ message: messageView, duplicate: z.boolean() });
+export const readOutput = z.object({ conversationId: z.string(), readSeq: z.number().int() });
+export const reactionsOutput = z.object({ reactions });
+export const presenceOutput = z.object({
+  items: z.array(z.object({ userId: z.string(), online: z.boolean(), lastSeen: z.string().nullable() })),
 });

@@ -5,7 +5,15 @@ import { broadcastAlert } from '../../use-cases/alerts.ts';
 import type { NotificationDeps } from '../../use-cases/deps.ts';
 import { notificationsPage, readAll, readOne, unread } from '../../use-cases/inbox.ts';
 import { preferencesOf, updatePreferences } from '../../use-cases/settings.ts';
-import { alertBody, idParams, listQuery, preferencesBody } from './schema.ts';
+import {
+  alertBody,
+  idParams,
+  listQuery,
+  notificationPageOutput,
+  preferencesBody,
+  readAllOutput,
+  unreadOutput,
+} from './schema.ts';
 
 function pageOf(query: z.output<typeof listQuery>) {
   const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -24,6 +32,7 @@ export function notificationRoutes(deps: NotificationDeps): Route[] {
       summary: 'my notifications, newest first',
       access: 'user',
       query: listQuery,
+      output: notificationPageOutput,
       responses: { 200: '{items, nextCursor}' },
       handle: async (ctx, { query }) => {
         ctx.body = await notificationsPage(deps, callerOf(ctx).id, pageOf(query));
@@ -34,6 +43,7 @@ export function notificationRoutes(deps: NotificationDeps): Route[] {
       path: '/notifications/unread-count',
       summary: 'how many are unread',
       access: 'user',
+      output: unreadOutput,
       responses: { 200: '{count}' },
       handle: async (ctx) => {
         ctx.body = await unread(deps, callerOf(ctx).id);
@@ -44,6 +54,7 @@ export function notificationRoutes(deps: NotificationDeps): Route[] {
       path: '/notifications/read-all',
       summary: 'mark all read',
       access: 'user',
+      output: readAllOutput,
       responses: { 200: '{updated}' },
       handle: async (ctx) => {
         ctx.body = await readAll(deps, callerOf(ctx).id);

@@ -24,3 +24,21 @@ export const alertBody = z.strictObject({
     z.strictObject({ kind: z.literal('group'), groupId: z.string().min(1).max(36) }),
   ]),
 });
+
+// What the routes answer (documented, so clients' types are generated from it).
+export const notificationPageOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      body: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      createdAt: z.string(),
+      readAt: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const unreadOutput = z.object({ count: z.number().int() });
+export const readAllOutput = z.object({ updated: z.number().int() });

@@ -1,7 +1,7 @@
 import { callerOf, createRateLimiter, type Route, rateLimited, route } from '@soulchat/platform';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
 import { getProfile, searchPeople, updateMyProfile } from '../../usecases/profiles.ts';
-import { searchQuery, updateProfileBody, userIdParams } from './schema.ts';
+import { profileOutput, searchOutput, searchQuery, updateProfileBody, userIdParams } from './schema.ts';
 
 /** Reading profiles, finding people, and editing one's own. */
 export function profilesRoutes(deps: UseCaseDeps, searchPer10s: number): Route[] {
@@ -13,6 +13,7 @@ export function profilesRoutes(deps: UseCaseDeps, searchPer10s: number): Route[]
       summary: 'find people by a prefix of their username or display name (public fields, never blocked)',
       access: 'user',
       query: searchQuery,
+      output: searchOutput,
       responses: { 200: '{items: [{userId, username, displayName, imageUrl}], nextCursor}', 429: 'too many searches' },
       handle: async (ctx, { query }) => {
         const caller = callerOf(ctx).id;
@@ -31,6 +32,7 @@ export function profilesRoutes(deps: UseCaseDeps, searchPer10s: number): Route[]
       summary: 'edit my profile',
       access: 'user',
       body: updateProfileBody,
+      output: profileOutput,
       responses: { 200: 'the profile', 404: 'no profile yet' },
       handle: async (ctx, { body }) => {
         ctx.body = await updateMyProfile(deps, callerOf(ctx).id, body);
@@ -42,6 +44,7 @@ export function profilesRoutes(deps: UseCaseDeps, searchPer10s: number): Route[]
       summary: 'a profile with follower and following counts',
       access: 'user',
       params: userIdParams,
+      output: profileOutput,
       responses: { 200: 'the profile', 404: 'no such profile' },
       handle: async (ctx, { params }) => {
         ctx.body = await getProfile(deps, params.userId);

@@ -24,3 +24,23 @@ export const searchQuery = z.object({
     })
     .optional(),
 });
+
+// What the routes answer (documented, so clients' types are generated from it).
+export const profileOutput = z.object({
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  bio: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  followers: z.number().int(),
+  following: z.number().int(),
+});
+
+export const searchOutput = z.object({
+  items: z.array(
+    z.object({ userId: z.string(), username: z.string(), displayName: z.string(), imageUrl: z.string().nullable() }),
+  ),
+  nextCursor: z.string().nullable(),
+});

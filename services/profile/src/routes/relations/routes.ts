@@ -4,7 +4,7 @@ import type { FollowDirection } from '../../domain/follow.ts';
 import { block, relationship, unblock } from '../../usecases/blocks.ts';
 import type { UseCaseDeps } from '../../usecases/deps.ts';
 import { follow, followPage, unfollow } from '../../usecases/follows.ts';
-import { pageQuery, targetParams } from './schema.ts';
+import { pageQuery, relationshipOutput, targetParams } from './schema.ts';
 
 /** A use case changing how the caller relates to another user. */
 type RelationChange = (deps: UseCaseDeps, me: string, target: string) => Promise<void>;
@@ -75,6 +75,7 @@ export function relationsRoutes(deps: UseCaseDeps): Route[] {
       summary: '{following, followedBy, blocking, blockedBy}',
       access: 'user',
       params: targetParams,
+      output: relationshipOutput,
       responses: { 200: 'the relationship', 404: 'no such profile' },
       handle: async (ctx, { params }) => {
         ctx.body = await relationship(deps, callerOf(ctx).id, params.userId);

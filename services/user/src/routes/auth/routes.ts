@@ -8,7 +8,16 @@ import { verifyPassword } from '../../security/passwords.ts';
 import type { KeyRing } from '../../security/signing-keys.ts';
 import { awaitOutcome, type RegisterDeps, type RegisterResult, register } from '../../use-cases/register.ts';
 import { endSession, refreshSession, type SessionDeps, startSession } from '../../use-cases/sessions.ts';
-import { loginBody, refreshBody, registerBody, registerHeaders, registrationParams } from './schema.ts';
+import {
+  loginBody,
+  loginOutput,
+  refreshBody,
+  registerBody,
+  registerHeaders,
+  registrationOutput,
+  registrationParams,
+  tokensOutput,
+} from './schema.ts';
 
 export interface AuthRouteDeps {
   service: string;
@@ -49,6 +58,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       access: 'open',
       headers: registerHeaders,
       body: registerBody,
+      output: registrationOutput,
       responses: {
         201: 'registered',
         202: 'still running: poll Location',
@@ -70,6 +80,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       access: 'open',
       params: registrationParams,
       responses: { 201: 'registered', 202: 'pending', 404: 'no such registration', 409: 'taken', 503: 'compensated' },
+      output: registrationOutput,
       handle: async (ctx, { params: { id } }) => {
         answerRegistration(ctx, id, await awaitOutcome(deps.registration, id, 0), 'poll');
       },
@@ -81,6 +92,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       access: 'open',
       body: loginBody,
       responses: { 200: 'tokens and the account', 429: 'too many failed logins' },
+      output: loginOutput,
       handle: async (ctx, { body: { identifier, password } }) => {
         await deps.guard.check(identifier, ctx.ip);
         const found = await findForLogin(deps.sessions.db, identifier, normaliseEmail(identifier));
@@ -100,6 +112,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       access: 'open',
       body: refreshBody,
       responses: { 200: 'new tokens' },
+      output: tokensOutput,
       handle: async (ctx, { body: { refreshToken } }) => {
         ctx.body = await refreshSession(deps.sessions, refreshToken);
       },

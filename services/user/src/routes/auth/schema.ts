@@ -36,3 +36,31 @@ export const loginBody = z.strictObject({
 });
 
 export const refreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });
+
+// What the routes answer (documented, so clients' types are generated from it).
+export const accountOutput = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  createdAt: z.string(),
+});
+
+export const tokensOutput = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+});
+
+export const loginOutput = tokensOutput.extend({ user: accountOutput });
+
+/**
+ * 201 once registered (with the account to the POST that registered, with the user id only to a
+ * read by registration id), 202 while the saga still runs.
+ */
+export const registrationOutput = z.object({
+  registrationId: z.string(),
+  status: z.enum(['registered', 'pending']),
+  user: z.union([accountOutput, z.object({ id: z.string() })]).optional(),
+});

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { publicAccount } from '../../domain/account.ts';
 import { changeEmail, changePassword, deleteAccount, getAccount } from '../../use-cases/account.ts';
+import { accountOutput } from '../auth/schema.ts';
 import { changePasswordBody, deleteMeBody, updateMeBody } from './schema.ts';
 
 /** The caller's own account: each route once (the OpenAPI document too). */
@@ -14,6 +15,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       summary: 'my account',
       access: 'user',
       responses: { 200: 'the account' },
+      output: accountOutput,
       handle: async (ctx) => {
         ctx.body = publicAccount(await getAccount(db, callerOf(ctx).id));
       },
@@ -25,6 +27,7 @@ export function meRoutes(service: string, db: Kysely<Database>): Route[] {
       access: 'user',
       body: updateMeBody,
       responses: { 200: 'the account', 409: 'email taken' },
+      output: accountOutput,
       handle: async (ctx, { body: { email } }) => {
         ctx.body = publicAccount(await changeEmail(db, callerOf(ctx).id, email, service));
       },
