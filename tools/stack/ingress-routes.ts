@@ -118,44 +118,37 @@ function apiRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonOb
 /** `/` matches every path; any other prefix only itself and what lies below it. */
 const matchOf = (prefix: string): JsonObject => (prefix === '/' ? { prefix } : { path_separated_prefix: prefix });
 
-/** The web app's files: straight to its instances, never with the Dapr API token. */
-function staticRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
+/**
+ * A route straight to the app's instances (no Dapr hop, never with the Dapr API token): the web
+ * app's files, or with `socket` set, WebSockets.
+ */
+function directRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
   const name = `${app.id}${route.prefix}`;
+  const socket = route.webSocket
+    ? {
+        // A socket lives as long as the client keeps it; only silence longer than several chat
+        // heartbeats (15 s) ends it.
+        timeout: '0s',
+        idle_timeout: `${inputs.ingress.webSocketIdleSeconds}s`,
+        upgrade_configs: [{ upgrade_type: 'websocket', enabled: true }],
+      }
+    : { timeout: `${inputs.ingress.routeTimeoutSeconds}s` };
   return {
     name,
     match: matchOf(route.prefix),
     route: {
       cluster: directCluster(app.id),
-      timeout: `${inputs.ingress.routeTimeoutSeconds}s`,
-      retry_policy: idempotentRetries('connect-failure,refused-stream,reset'),
-    },
-    typed_per_filter_config: {
-      [filters.jwt]: jwtPerRoute(route.open),
-      [filters.rateLimit]: rateLimit(inputs.ingress, route.rateLimit, name),
-    },
-  };
-}
-
-function webSocketRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
-  const name = `${app.id}${route.prefix}`;
-  return {
-    name,
-    match: matchOf(route.prefix),
-    route: {
-      cluster: directCluster(app.id),
-      // A socket lives as long as the client keeps it; only silence longer than several chat
-      // heartbeats (15 s) ends it.
-      timeout: '0s',
-      idle_timeout: `${inputs.ingress.webSocketIdleSeconds}s`,
-      upgrade_configs: [{ upgrade_type: 'websocket', enabled: true }],
-      // The upgrade is a GET: retrying a refused connection on the other replica is safe.
+      ...socket,
+      // Reads only (an upgrade is a GET): retrying a refused connection on another replica is safe.
       retry_policy: idempotentRetries('connect-failure,refused-stream,reset'),
     },
     typed_per_filter_config: {
       [filters.jwt]: jwtPerRoute(route.open),
       [filters.rateLimit]: rateLimit(inputs.ingress, route.rateLimit, name),
       // Frames stream; buffering the "body" of an upgraded stream would stall it.
-      [filters.buffer]: { '@type': typeUrl('buffer.v3.BufferPerRoute'), disabled: true },
+      ...(route.webSocket
+        ? { [filters.buffer]: { '@type': typeUrl('buffer.v3.BufferPerRoute'), disabled: true } }
+        : {}),
     },
   };
 }
@@ -206,10 +199,9 @@ export function buildRoutes(inputs: RouteInputs): JsonObject[] {
     health,
     badEncoding,
     internal,
-    ...entries.map(({ app, route }) => {
-      if (route.webSocket) return webSocketRoute(inputs, app, route);
-      return route.static ? staticRoute(inputs, app, route) : apiRoute(inputs, app, route);
-    }),
+    ...entries.map(({ app, route }) =>
+      isDirect(route) ? directRoute(inputs, app, route) : apiRoute(inputs, app, route),
+    ),
   ];
 }
 

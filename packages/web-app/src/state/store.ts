@@ -64,6 +64,19 @@ export class Store {
   private chat: ChatSocket | undefined;
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
 
+  constructor() {
+    // A device that loses its network loses its socket too (phones do); sends wait in the SDK.
+    addEventListener('offline', () => {
+      this.chat?.dropLink();
+      if (this.chat) this.set({ connection: 'offline' });
+    });
+    addEventListener('online', () => {
+      if (!this.chat) return;
+      this.set({ connection: this.chat.connectionState });
+      this.chat.reconnectNow();
+    });
+  }
+
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -105,6 +118,7 @@ export class Store {
 
   async logout(): Promise<void> {
     this.chat?.close();
+    this.chat = undefined;
     clearInterval(this.presenceTimer);
     await this.session.logout().catch(() => {});
     this.state = initial;
@@ -128,15 +142,6 @@ export class Store {
     chat.on('read', (r) => this.setRead(r.conversationId, r.userId, r.seq));
     chat.on('notification', (n) => this.onNotification(n));
     chat.on('error', (e) => this.fail(e));
-    // A device that loses its network loses its socket too (phones do); sends wait in the SDK.
-    addEventListener('offline', () => {
-      chat.dropLink();
-      this.set({ connection: 'offline' });
-    });
-    addEventListener('online', () => {
-      this.set({ connection: chat.connectionState });
-      chat.reconnectNow();
-    });
     await this.refreshConversations();
     await chat.start();
     void this.refreshNotifications();

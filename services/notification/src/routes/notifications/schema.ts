@@ -1,3 +1,4 @@
+import { notificationView } from '@soulchat/contracts/chat-protocol';
 import { z } from 'zod';
 import { preferencesPatch } from '../../domain/preferences.ts';
 
@@ -26,18 +27,9 @@ export const alertBody = z.strictObject({
 });
 
 // What the routes answer (documented, so clients' types are generated from it).
+// The notification as pushed to devices (the chat protocol's), plus when it was read.
 export const notificationPageOutput = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.string(),
-      title: z.string(),
-      body: z.string(),
-      data: z.record(z.string(), z.unknown()),
-      createdAt: z.string(),
-      readAt: z.string().nullable(),
-    }),
-  ),
+  items: z.array(notificationView.extend({ readAt: z.string().nullable() })),
   nextCursor: z.string().nullable(),
 });
 export const unreadOutput = z.object({ count: z.number().int() });
