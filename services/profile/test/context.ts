@@ -8,6 +8,7 @@ import {
   createTokenVerifier,
   listen,
   migrateToLatest,
+  setResponseChecks,
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
@@ -18,6 +19,8 @@ import { sharedStack } from '../../../tests/harness/stack.ts';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/schema.ts';
 
+// As in the test stacks: every answer is checked against its route's documented schema.
+setResponseChecks(true);
 export interface Reply<T> {
   status: number;
   body: T;

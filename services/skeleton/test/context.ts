@@ -1,12 +1,21 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { createDaprClient, createDatabase, createLogger, listen, migrateToLatest } from '@soulchat/platform';
+import {
+  createDaprClient,
+  createDatabase,
+  createLogger,
+  listen,
+  migrateToLatest,
+  setResponseChecks,
+} from '@soulchat/platform';
 import type { Kysely } from 'kysely';
 import { freshDatabase } from '../../../tests/harness/database.ts';
 import { sharedStack } from '../../../tests/harness/stack.ts';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/schema.ts';
 
+// As in the test stacks: every answer is checked against its route's documented schema.
+setResponseChecks(true);
 export interface TestContext {
   base: string;
   db: Kysely<Database>;

@@ -9,6 +9,7 @@ import {
   createTokenVerifier,
   listen,
   migrateToLatest,
+  setResponseChecks,
   tokenAudience,
   tokenIssuer,
 } from '@soulchat/platform';
@@ -23,6 +24,8 @@ import { normaliseEmail } from '../src/domain/account.ts';
 import { hashPassword } from '../src/security/passwords.ts';
 import { createKeyRing, type KeyRing } from '../src/security/signing-keys.ts';
 
+// As in the test stacks: every answer is checked against its route's documented schema.
+setResponseChecks(true);
 export interface UserTestContext {
   base: string;
   db: Kysely<Database>;
