@@ -85,12 +85,21 @@ function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, files: DaprdFile
   ];
 }
 
+/**
+ * SOULCHAT_CPU_PROFILE_DIR=<dir> runs every app under `node --cpu-prof`, one profile per process
+ * written there on exit (Node refuses the flag in NODE_OPTIONS). For measuring, never in tests.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.SOULCHAT_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** How an app process is started: also used to restart just the app in crash tests. */
 export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOptions): ProcessSpec {
   return {
     name: `${instanceName(app)}-app`,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
+    args: [...profileArgs(), '--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
     cwd: repoRoot,
     env: {
       ...app.env,

@@ -18,7 +18,15 @@ export {
   type InvokeResult,
   type StateItem,
 } from './dapr.ts';
-export { createDatabase, migrateToLatest, pingDatabase } from './db.ts';
+export {
+  createDatabase,
+  inOneTrip,
+  migrateToLatest,
+  pingDatabase,
+  type TripResults,
+  type TripTransaction,
+  transactionInTrips,
+} from './db.ts';
 export {
   AppError,
   conflict,
@@ -49,6 +57,7 @@ export {
   type OutboxRelay,
   type OutboxTable,
   type OutgoingEvent,
+  outboxInsert,
   outboxMetrics,
   type ParkedEvent,
   parkedEvents,

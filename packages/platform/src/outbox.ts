@@ -2,6 +2,7 @@ import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Metric } from 'prom-client';
 import type { DaprClient } from './dapr.ts';
+import { type TripTransaction, transactionInTrips } from './db.ts';
 import type { Logger } from './logger.ts';
 import { domainGauge } from './metrics.ts';
 import { eligibleRows, keyOf, retryDelayMs, type Settled, settle, splitRetries } from './outbox-plan.ts';
@@ -40,30 +41,32 @@ export interface OutgoingEvent {
 }
 
 /**
- * Records events in the same transaction as the change they describe, so they commit or fail
- * together; the relay publishes them afterwards (at least once, consumers dedupe by id).
+ * The statement that records events (not empty) in the same transaction as the change they
+ * describe, so they commit or fail together; the relay publishes them afterwards (at least once,
+ * consumers dedupe by id).
  */
+export function outboxInsert<DB extends OutboxDb>(trx: Transaction<DB> | Kysely<DB>, events: OutgoingEvent[]) {
+  const traceParent = traceHeaders().traceparent ?? null;
+  // A service's database type includes the outbox table; Kysely's types cannot see that through
+  // the generic, so the narrowing is done here, once.
+  return (trx as unknown as Kysely<OutboxDb>).insertInto('outbox').values(
+    events.map((event) => ({
+      event_id: event.eventId,
+      topic: event.topic,
+      partition_key: event.partitionKey,
+      payload: JSON.stringify(event.payload),
+      published_at: null,
+      trace_parent: event.traceParent === undefined ? traceParent : event.traceParent,
+    })),
+  );
+}
+
+/** Records events in the transaction of the change they describe (outboxInsert). */
 export async function enqueueEvents<DB extends OutboxDb>(
   trx: Transaction<DB> | Kysely<DB>,
   events: OutgoingEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  const traceParent = traceHeaders().traceparent ?? null;
-  // A service's database type includes the outbox table; Kysely's types cannot see that through
-  // the generic, so the narrowing is done here, once.
-  await (trx as unknown as Kysely<OutboxDb>)
-    .insertInto('outbox')
-    .values(
-      events.map((event) => ({
-        event_id: event.eventId,
-        topic: event.topic,
-        partition_key: event.partitionKey,
-        payload: JSON.stringify(event.payload),
-        published_at: null,
-        trace_parent: event.traceParent === undefined ? traceParent : event.traceParent,
-      })),
-    )
-    .execute();
+  if (events.length > 0) await outboxInsert(trx, events).execute();
 }
 
 export async function enqueueEvent<DB extends OutboxDb>(
@@ -160,7 +163,7 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
   // retried event, and at least once a second (another replica's failure shows up that way too).
   let failuresSeen = true;
   let headsCheckedAt = 0;
-  const failingHeadsFor = async (trx: Transaction<OutboxDb>) => {
+  const failingHeadsFor = async (trx: Kysely<OutboxDb>) => {
     if (!failuresSeen && Date.now() - headsCheckedAt < 1000) return [];
     headsCheckedAt = Date.now();
     return trx
@@ -174,9 +177,9 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
   };
 
   /** Pending rows in id order, minus those queued behind a failing event of their key. */
-  async function claim(trx: Transaction<OutboxDb>): Promise<PendingRow[]> {
-    const failingHeads = await failingHeadsFor(trx);
-    return trx
+  async function claim(t: TripTransaction<OutboxDb>): Promise<PendingRow[]> {
+    const failingHeads = await failingHeadsFor(t.db);
+    const query = t.db
       .selectFrom('outbox')
       .select(['id', 'event_id', 'topic', 'partition_key', 'payload', 'created_at', 'trace_parent', 'attempts'])
       .where('published_at', 'is', null)
@@ -190,8 +193,9 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
       )
       .orderBy('id')
       .limit(batchSize)
-      .forUpdate()
-      .execute();
+      .forUpdate();
+    const [rows] = await t.run([query] as const);
+    return rows;
   }
 
   // Keys whose event failed, and until when they wait (outbox-plan.ts retryDelayMs).
@@ -213,46 +217,57 @@ export function startOutboxRelay<DB extends OutboxDb>(options: OutboxRelayOption
     return new Map((await Promise.all(calls)).flatMap((failed) => [...failed]));
   }
 
+  /** What marks a pass's outcome: published rows in one statement, failed ones each. */
+  function outcomeUpdates(trx: Kysely<OutboxDb>, outcome: Settled<PendingRow>, errors: Map<string, string>) {
+    const published = outcome.published.map((row) => row.id);
+    const marked =
+      published.length > 0
+        ? [trx.updateTable('outbox').set({ published_at: new Date() }).where('id', 'in', published)]
+        : [];
+    const charged = [...outcome.charged, ...outcome.parked].map((row) =>
+      trx
+        .updateTable('outbox')
+        .set({
+          attempts: sql`attempts + 1`,
+          last_error: (errors.get(String(row.id)) ?? 'unknown').slice(0, 1000),
+          ...(outcome.parked.includes(row) ? { parked_at: new Date() } : {}),
+        })
+        .where('id', '=', row.id),
+    );
+    return [...marked, ...charged];
+  }
+
+  function reportParked(outcome: Settled<PendingRow>, errors: Map<string, string>): void {
+    for (const row of outcome.parked)
+      log.error(
+        {
+          eventId: row.event_id,
+          topic: row.topic,
+          partitionKey: row.partition_key,
+          attempts: row.attempts + 1,
+          lastError: (errors.get(String(row.id)) ?? 'unknown').slice(0, 1000),
+        },
+        'outbox event parked: the broker refuses it; later events of its key go on without it (replay once fixed)',
+      );
+  }
+
+  /** One pass in two round trips: claim (with the transaction's start), then mark and commit. */
   async function relayBatch(): Promise<number> {
-    return db
-      .transaction()
-      .setIsolationLevel('read committed')
-      .execute(async (trx) => {
+    return transactionInTrips(
+      db,
+      async (t) => {
         // Whole keys wait, so a key's later events never overtake its failed one.
-        const rows = eligibleRows(await claim(trx)).filter((row) => !waiting(row));
+        const rows = eligibleRows(await claim(t)).filter((row) => !waiting(row));
         const errors = await publishAll(rows);
         const outcome = settle(rows, new Set(errors.keys()), { ...parkPolicy, now: Date.now() });
         rememberOutcome(outcome);
         failuresSeen = errors.size > 0 || rows.some((row) => row.attempts > 0);
-        const ids = (list: PendingRow[]) => list.map((row) => row.id);
-        if (outcome.published.length > 0)
-          await trx
-            .updateTable('outbox')
-            .set({ published_at: new Date() })
-            .where('id', 'in', ids(outcome.published))
-            .execute();
-        for (const row of [...outcome.charged, ...outcome.parked]) {
-          const parked = outcome.parked.includes(row);
-          const lastError = (errors.get(String(row.id)) ?? 'unknown').slice(0, 1000);
-          await trx
-            .updateTable('outbox')
-            .set({ attempts: sql`attempts + 1`, last_error: lastError, ...(parked ? { parked_at: new Date() } : {}) })
-            .where('id', '=', row.id)
-            .execute();
-          if (parked)
-            log.error(
-              {
-                eventId: row.event_id,
-                topic: row.topic,
-                partitionKey: row.partition_key,
-                attempts: row.attempts + 1,
-                lastError,
-              },
-              'outbox event parked: the broker refuses it; later events of its key go on without it (replay once fixed)',
-            );
-        }
+        await t.commit(outcomeUpdates(t.db, outcome, errors));
+        reportParked(outcome, errors);
         return outcome.published.length;
-      });
+      },
+      { isolation: 'read committed' },
+    );
   }
 
   /** Runs passes until the backlog is gone; a nudge during a pass asks for one more after it. */

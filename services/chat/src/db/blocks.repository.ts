@@ -47,6 +47,29 @@ export async function blockedPairs(db: Db, pairs: Array<[string, string]>): Prom
   return new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
 }
 
+/**
+ * Blocks (either direction) between these senders and the members of these conversations'
+ * direct ones: a superset of the pairs a batch of sends needs, matched by pairKey.
+ */
+export function directBlocks(db: Db, senderIds: string[], conversationIds: string[]) {
+  const partners = db
+    .selectFrom('members')
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .select('members.user_id')
+    .where('conversations.kind', '=', 'direct')
+    .where('members.conversation_id', 'in', conversationIds);
+  return db
+    .selectFrom('blocks')
+    .select(['blocker_id', 'blocked_id'])
+    .where('blocked', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('blocker_id', 'in', senderIds), eb('blocked_id', 'in', partners)]),
+        eb.and([eb('blocked_id', 'in', senderIds), eb('blocker_id', 'in', partners)]),
+      ]),
+    );
+}
+
 /** Which of `others` block `userId` or are blocked by them. */
 export async function blockedWith(db: Db, userId: string, others: string[]): Promise<Set<string>> {
   const pairs = await blockedPairs(

@@ -37,40 +37,42 @@ export async function findDirect(db: Db, key: string): Promise<ConversationRow |
 }
 
 /**
- * Reserves `n` sequence numbers in each conversation and returns where each now ends. The
- * UPDATE locks the rows (in primary-key order, so two batches cannot deadlock each other) until
- * the transaction ends: concurrent batches get consecutive ranges with no gaps and no repeats.
+ * Reserves `n` sequence numbers in each conversation; seqEnds, in the same transaction, then
+ * says where each ends. The UPDATE locks the rows (in primary-key order, so two batches cannot
+ * deadlock each other) until the transaction ends: concurrent batches get consecutive ranges
+ * with no gaps and no repeats.
  */
-export async function reserveSeqs(
-  trx: Transaction<Database>,
-  counts: Map<string, number>,
-): Promise<Map<string, number>> {
-  const ids = [...counts.keys()];
+export function seqReservation(db: Db, counts: Map<string, number>) {
   const cases = sql.join(
     [...counts].map(([id, n]) => sql`when ${id} then ${n}`),
     sql` `,
   );
-  await sql`update conversations set last_seq = last_seq + case id ${cases} end where id in (${sql.join(ids)})`.execute(
-    trx,
-  );
-  const rows = await trx.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
+  return db
+    .updateTable('conversations')
+    .set({ last_seq: sql`last_seq + case id ${cases} end` })
+    .where('id', 'in', [...counts.keys()]);
 }
 
-/** Each conversation's kind and member ids (one query for a batch of sends). */
-export async function conversationsWithMembers(
-  db: Db,
-  ids: string[],
-): Promise<Map<string, { kind: ConversationKind; memberIds: string[] }>> {
-  const out = new Map<string, { kind: ConversationKind; memberIds: string[] }>();
-  if (ids.length === 0) return out;
-  const rows = await db
+export function seqEnds(db: Db, ids: string[]) {
+  return db.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids);
+}
+
+/** Each conversation's kind and member ids, in joining order (see byConversation). */
+export function conversationsWithMembers(db: Db, ids: string[]) {
+  return db
     .selectFrom('conversations')
     .leftJoin('members', 'members.conversation_id', 'conversations.id')
     .select(['conversations.id', 'conversations.kind', 'members.user_id'])
     .where('conversations.id', 'in', ids)
-    .orderBy('members.joined_at')
-    .execute();
+    .orderBy('members.joined_at');
+}
+
+export type ConversationMembers = Map<string, { kind: ConversationKind; memberIds: string[] }>;
+
+export function byConversation(
+  rows: Array<{ id: string; kind: ConversationKind; user_id: string | null }>,
+): ConversationMembers {
+  const out: ConversationMembers = new Map();
   for (const row of rows) {
     const entry = out.get(row.id) ?? { kind: row.kind, memberIds: [] };
     if (row.user_id) entry.memberIds.push(row.user_id);

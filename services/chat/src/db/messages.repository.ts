@@ -3,13 +3,9 @@ import type { Database, MessageRow } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Stored messages for any of these (sender, client message id) pairs, keyed by clientKey. */
-export async function findByClientIds(
-  db: Db,
-  keys: Array<{ senderId: string; clientMsgId: string }>,
-): Promise<Map<string, MessageRow>> {
-  if (keys.length === 0) return new Map();
-  const rows = await db
+/** Stored messages for any of these (sender, client message id) pairs (see byClientKey). */
+export function storedSends(db: Db, keys: Array<{ senderId: string; clientMsgId: string }>) {
+  return db
     .selectFrom('messages')
     .selectAll()
     .where((eb) =>
@@ -18,16 +14,17 @@ export async function findByClientIds(
         'in',
         keys.map((k) => eb.tuple(k.senderId, k.clientMsgId)),
       ),
-    )
-    .execute();
-  return new Map(rows.map((row) => [clientKey(row.sender_id, row.client_msg_id), row]));
+    );
 }
 
 export const clientKey = (senderId: string, clientMsgId: string) => `${senderId}/${clientMsgId}`;
 
-/** Stores new messages in one statement (a batch of sends). */
-export async function insertMessages(db: Db, rows: MessageRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('messages').values(rows).execute();
+export const byClientKey = (rows: MessageRow[]): Map<string, MessageRow> =>
+  new Map(rows.map((row) => [clientKey(row.sender_id, row.client_msg_id), row]));
+
+/** Stores new messages in one statement (a batch of sends); rows must not be empty. */
+export function messagesInsert(db: Db, rows: MessageRow[]) {
+  return db.insertInto('messages').values(rows);
 }
 
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {

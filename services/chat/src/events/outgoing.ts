@@ -8,8 +8,8 @@ import {
   newEnvelope,
   topics,
 } from '@soulchat/contracts';
-import { appIds, enqueueEvent, enqueueEvents, type OutgoingEvent } from '@soulchat/platform';
-import type { Transaction } from 'kysely';
+import { appIds, enqueueEvent, type OutgoingEvent, outboxInsert } from '@soulchat/platform';
+import type { Kysely, Transaction } from 'kysely';
 import type { ConversationKind, Database, MessageRow } from '../db/schema.ts';
 
 export interface CreatedMessage {
@@ -47,9 +47,9 @@ function messageCreated({ row, memberIds, conversationKind, mentionIds, tracePar
   };
 }
 
-/** Records message.created for each message, in the transaction that stores them. */
-export async function recordMessagesCreated(trx: Transaction<Database>, messages: CreatedMessage[]): Promise<void> {
-  await enqueueEvents(trx, messages.map(messageCreated));
+/** The statement recording message.created for each message, in the transaction that stores them. */
+export function messagesCreatedInsert(db: Kysely<Database>, messages: CreatedMessage[]) {
+  return outboxInsert(db, messages.map(messageCreated));
 }
 
 export async function recordMessageUpdated(

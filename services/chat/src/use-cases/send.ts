@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, conflict, forbidden, notFound, traceHeaders } from '@soulchat/platform';
-import { blockedPairs, pairKey } from '../db/blocks.repository.ts';
-import { conversationsWithMembers, reserveSeqs } from '../db/conversations.repository.ts';
-import { clientKey, findByClientIds, insertMessages } from '../db/messages.repository.ts';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  inOneTrip,
+  notFound,
+  traceHeaders,
+  transactionInTrips,
+} from '@soulchat/platform';
+import { directBlocks, pairKey } from '../db/blocks.repository.ts';
+import {
+  byConversation,
+  type ConversationMembers,
+  conversationsWithMembers,
+  seqEnds,
+  seqReservation,
+} from '../db/conversations.repository.ts';
+import { byClientKey, clientKey, messagesInsert, storedSends } from '../db/messages.repository.ts';
 import type { ConversationKind, MessageRow } from '../db/schema.ts';
 import { contentProblem, toView } from '../domain/message.ts';
 import type { MessageView, SendFrame } from '../domain/protocol.ts';
 import { assignSeqs, seqCounts, takeBatch } from '../domain/send-batch.ts';
-import { type CreatedMessage, recordMessagesCreated } from '../events/outgoing.ts';
+import { type CreatedMessage, messagesCreatedInsert } from '../events/outgoing.ts';
 import type { ChatDeps } from './deps.ts';
 
 export type SendInput = Omit<SendFrame, 'v' | 'type'>;
@@ -35,7 +49,12 @@ interface AcceptedSend {
   mentionIds: string[];
 }
 
-type Conversations = Awaited<ReturnType<typeof conversationsWithMembers>>;
+/** What a batch needs to know before storing: resends, conversations, blocked direct pairs. */
+interface BatchFacts {
+  stored: Map<string, MessageRow>;
+  conversations: ConversationMembers;
+  blocked: Set<string>;
+}
 
 export interface SenderOptions {
   /** Batches stored at once (each one transaction); more sends wait and join the next batch. */
@@ -86,45 +105,46 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
   const inFlight = new Map<string, Promise<SendResult>>();
   let running = 0;
 
-  /** Sends that passed the checks (membership, mentions, blocks); the others are answered. */
-  async function checked(sends: PendingSend[], conversations: Conversations): Promise<AcceptedSend[]> {
-    const accepted: AcceptedSend[] = [];
-    for (const send of sends) {
-      try {
-        const conversation = conversations.get(send.conversationId);
-        if (!conversation) throw notFound('conversation');
-        if (!conversation.memberIds.includes(send.senderId))
-          throw forbidden('you are not a member of this conversation');
-        const mentionIds = mentionedMembers(send.input.mentions ?? [], conversation.memberIds, send.senderId);
-        accepted.push({ send, kind: conversation.kind, memberIds: conversation.memberIds, mentionIds });
-      } catch (err) {
-        send.reject(err);
-      }
-    }
-    return notBlocked(accepted);
+  /** Everything the checks need, read in one round trip. */
+  async function factsOf(batch: PendingSend[]): Promise<BatchFacts> {
+    const conversationIds = [...new Set(batch.map((s) => s.conversationId))];
+    const senderIds = [...new Set(batch.map((s) => s.senderId))];
+    const keys = batch.map((s) => ({ senderId: s.senderId, clientMsgId: s.input.clientMsgId }));
+    const [stored, members, blocks] = await inOneTrip(deps.db, [
+      storedSends(deps.db, keys),
+      conversationsWithMembers(deps.db, conversationIds),
+      directBlocks(deps.db, senderIds, conversationIds),
+    ] as const);
+    return {
+      stored: byClientKey(stored),
+      conversations: byConversation(members),
+      blocked: new Set(blocks.map((b) => pairKey(b.blocker_id, b.blocked_id))),
+    };
   }
 
-  /** Direct sends between users where either blocked the other are refused (the local copy of blocks). */
-  async function notBlocked(accepted: AcceptedSend[]): Promise<AcceptedSend[]> {
-    const otherOf = (a: AcceptedSend) => a.memberIds.find((m) => m !== a.send.senderId) ?? a.send.senderId;
-    const direct = accepted.filter((a) => a.kind === 'direct');
-    if (direct.length === 0) return accepted;
-    const blocked = await blockedPairs(
-      deps.db,
-      direct.map((a) => [a.send.senderId, otherOf(a)]),
-    );
-    return accepted.filter((a) => {
-      if (a.kind !== 'direct' || !blocked.has(pairKey(a.send.senderId, otherOf(a)))) return true;
-      a.send.reject(forbidden('messages between these users are blocked'));
-      return false;
-    });
+  /** The send's checks (membership, mentions, blocks); throws the refusal. */
+  function accept(send: PendingSend, facts: BatchFacts): AcceptedSend {
+    const conversation = facts.conversations.get(send.conversationId);
+    if (!conversation) throw notFound('conversation');
+    const { memberIds, kind } = conversation;
+    if (!memberIds.includes(send.senderId)) throw forbidden('you are not a member of this conversation');
+    const mentionIds = mentionedMembers(send.input.mentions ?? [], memberIds, send.senderId);
+    const other = memberIds.find((m) => m !== send.senderId) ?? send.senderId;
+    if (kind === 'direct' && facts.blocked.has(pairKey(send.senderId, other)))
+      throw forbidden('messages between these users are blocked');
+    return { send, kind, memberIds, mentionIds };
   }
 
-  /** One transaction: reserve the numbers, store the messages, record their events. */
+  /**
+   * One transaction in two round trips: reserve the numbers and read where they end, then store
+   * the messages and their events and commit.
+   */
   async function store(accepted: AcceptedSend[]): Promise<CreatedMessage[]> {
     const conversationIds = accepted.map((a) => a.send.conversationId);
-    return deps.db.transaction().execute(async (trx) => {
-      const seqs = assignSeqs(conversationIds, await reserveSeqs(trx, seqCounts(conversationIds)));
+    const counts = seqCounts(conversationIds);
+    return transactionInTrips(deps.db, async (t) => {
+      const [, ends] = await t.run([seqReservation(t.db, counts), seqEnds(t.db, [...counts.keys()])] as const);
+      const seqs = assignSeqs(conversationIds, new Map(ends.map((row) => [row.id, Number(row.last_seq)])));
       const createdAt = new Date();
       const created = accepted.map((a, i): CreatedMessage => {
         const { input, senderId } = a.send;
@@ -149,32 +169,32 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
           traceParent: a.send.traceParent,
         };
       });
-      await insertMessages(
-        trx,
-        created.map((c) => c.row),
-      );
-      await recordMessagesCreated(trx, created);
+      await t.commit([
+        messagesInsert(
+          t.db,
+          created.map((c) => c.row),
+        ),
+        messagesCreatedInsert(t.db, created),
+      ] as const);
       return created;
     });
   }
 
   /** Answers resends from what is stored, checks the rest, stores them; retried after a lost race. */
   async function storeBatch(batch: PendingSend[], attempt = 1): Promise<void> {
-    // The two reads do not depend on each other: one round trip's wait instead of two.
-    const [stored, conversations] = await Promise.all([
-      findByClientIds(
-        deps.db,
-        batch.map((s) => ({ senderId: s.senderId, clientMsgId: s.input.clientMsgId })),
-      ),
-      conversationsWithMembers(deps.db, [...new Set(batch.map((s) => s.conversationId))]),
-    ]);
-    const fresh: PendingSend[] = [];
+    const facts = await factsOf(batch);
+    const accepted: AcceptedSend[] = [];
     for (const send of batch) {
-      const row = stored.get(clientKey(send.senderId, send.input.clientMsgId));
+      const row = facts.stored.get(clientKey(send.senderId, send.input.clientMsgId));
       if (row) settle(send, () => sameSend(toView(row), send.input));
-      else fresh.push(send);
+      else {
+        try {
+          accepted.push(accept(send, facts));
+        } catch (err) {
+          send.reject(err);
+        }
+      }
     }
-    const accepted = await checked(fresh, conversations);
     if (accepted.length === 0) return;
     let created: CreatedMessage[];
     try {
