@@ -15,6 +15,7 @@ import { readConfig } from './config.ts';
 import { messagesBetween } from './db/messages.repository.ts';
 import type { Database } from './db/schema.ts';
 import { toView } from './domain/message.ts';
+import type { MessageView } from './domain/protocol.ts';
 import { createPresence } from './events/presence.ts';
 import { subscriptions } from './events/subscriptions.ts';
 import { createChatMetrics } from './metrics.ts';
@@ -49,7 +50,12 @@ const relay = startOutboxRelay({
   },
 });
 const nudgeRelay = relay.nudge;
-const core = { db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage };
+const core = {
+  ...{ db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage },
+  // After the sender's ack has been written (it is queued in this turn's promise jobs).
+  deliverLocally: (message: MessageView, memberIds: string[]) =>
+    setImmediate(() => void hub.deliver(message, memberIds, true)),
+};
 const sends = createSender(core, {
   concurrency: config.SEND_BATCH_CONCURRENCY,
   maxBatch: config.SEND_BATCH_MAX,

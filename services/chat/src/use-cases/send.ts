@@ -207,11 +207,13 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
         );
       throw err;
     }
-    for (const [i, c] of created.entries()) {
-      deps.messageStored?.(c.row.kind);
-      accepted[i]?.send.resolve({ message: toView(c.row), duplicate: false });
-    }
     deps.nudgeRelay();
+    for (const [i, c] of created.entries()) {
+      const message = toView(c.row);
+      deps.messageStored?.(c.row.kind);
+      accepted[i]?.send.resolve({ message, duplicate: false });
+      deps.deliverLocally?.(message, c.memberIds);
+    }
   }
 
   function pump(): void {

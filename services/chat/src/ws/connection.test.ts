@@ -87,3 +87,24 @@ test('the frame budget refuses frames past capacity', () => {
     [true, true, true, false],
   );
 });
+
+test('a local delivery ahead of the fan-out reaches only devices whose place is known, and loses nothing', async () => {
+  const { ws, sent } = fakeSocket();
+  const conn = new ClientConnection(
+    'u',
+    ws as unknown as WebSocket,
+    { ...limits, sendBufferBytes: 1e9 },
+    async (_c, after, until) => [message(2), message(3)].filter((m) => m.seq > after && m.seq <= until),
+    log,
+  );
+  conn.syncQueued();
+  // No place yet: seq 3 must wait for the fan-out, or 1 and 2 (still on their way) would be skipped.
+  assert.equal(await conn.deliver(message(3), undefined, true), false);
+  assert.equal(await conn.deliver(message(1)), true);
+  // Known place: seq 3 overtakes 2, which is filled first; the fan-out's later copies are repeats.
+  assert.equal(await conn.deliver(message(3), undefined, true), true);
+  assert.equal(await conn.deliver(message(2)), false);
+  assert.equal(await conn.deliver(message(3)), false);
+  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
+  assert.deepEqual(seqs, [1, 2, 3]);
+});

@@ -81,16 +81,25 @@ export class ClientConnection {
     return this.chain;
   }
 
-  async deliver(message: MessageView, text?: string): Promise<void> {
+  /**
+   * Resolves true when the message went out now, false when the device had it already. With
+   * `ahead` (a local delivery that may overtake the fan-out) it goes only to a device whose place
+   * in the conversation is known: the gap before it can then be filled, where a first message
+   * would set a place that the earlier ones, still on their way, would then fall behind.
+   */
+  async deliver(message: MessageView, text?: string, ahead = false): Promise<boolean> {
     await this.gate;
-    return this.enqueue(async () => {
+    let sent = false;
+    await this.enqueue(async () => {
       const last = this.delivered.get(message.conversationId);
+      if (last === undefined && ahead) return;
       if (last !== undefined && message.seq <= last) return;
       if (last !== undefined && message.seq > last + 1) {
         for (const missed of await this.fetchRange(message.conversationId, last, message.seq - 1)) this.push(missed);
       }
-      this.push(message, text);
+      sent = this.push(message, text);
     });
+    return sent;
   }
 
   /** Sends everything after `afterSeq` up to `untilSeq` and remembers where the client now is. */
@@ -104,10 +113,11 @@ export class ClientConnection {
     return this.delivered.get(conversationId);
   }
 
-  private push(message: MessageView, text?: string): void {
+  private push(message: MessageView, text?: string): boolean {
     const last = this.delivered.get(message.conversationId);
-    if (last !== undefined && message.seq <= last) return;
+    if (last !== undefined && message.seq <= last) return false;
     this.sendText(text ?? JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame));
     this.delivered.set(message.conversationId, message.seq);
+    return true;
   }
 }

@@ -31,12 +31,14 @@ export class Hub {
     return n;
   }
 
-  async deliver(message: MessageView, memberIds: string[]): Promise<void> {
+  /** `ahead`: delivered at commit, before the fan-out's copy (see ClientConnection.deliver). */
+  async deliver(message: MessageView, memberIds: string[], ahead = false): Promise<void> {
     const targets = memberIds.flatMap((id) => this.connectionsOf(id));
     if (targets.length === 0) return this.onDelivered(0);
     const text = JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame);
-    await Promise.all(targets.map((c) => c.deliver(message, text)));
-    this.onDelivered(targets.length);
+    const sent = await Promise.all(targets.map((c) => c.deliver(message, text, ahead)));
+    // A device that had it already (delivered locally at commit, or by its sync) is not counted.
+    this.onDelivered(sent.filter(Boolean).length);
   }
 
   broadcast(frame: ServerFrame, memberIds: string[], exceptUserId?: string): void {
