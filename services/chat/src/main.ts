@@ -51,7 +51,13 @@ const relay = startOutboxRelay({
 });
 const nudgeRelay = relay.nudge;
 const core = {
-  ...{ db, dapr, log, config, nudgeRelay, messageStored: metrics.messageStored, stage: metrics.stage },
+  db,
+  dapr,
+  log,
+  config,
+  nudgeRelay,
+  messageStored: metrics.messageStored,
+  stage: metrics.stage,
   // After the sender's ack has been written (it is queued in this turn's promise jobs).
   deliverLocally: (message: MessageView, memberIds: string[]) =>
     setImmediate(() => void hub.deliver(message, memberIds, true)),
