@@ -41,3 +41,6 @@ DAPR_CRD_SCHEMAS="$SOULCHAT_CACHE/dapr-crd-schemas-$DAPR_VERSION"
 export SOULCHAT_CACHE DAPR_BIN KAFKA_HOME ENVOY_HOME ENVOY_BIN REDIS_HOME
 export TILT_HOME TILT_BIN HELM_BIN KUBECONFORM_BIN KUBE_VALIDATE_HOME AIOSMTPD_HOME SCHEMATHESIS_HOME DAPR_CRD_SCHEMAS
 export JAEGER_BIN PROMETHEUS_BIN PROMTOOL_BIN
+# podman's settings for our images (tools/setup.sh --images writes it): the runc runtime and no
+# default ulimits, which is what runs on hosts whose cgroup layout crun rejects.
+CONTAINERS_CONF="$SOULCHAT_CACHE/containers/containers.conf"

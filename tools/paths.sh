@@ -8,4 +8,6 @@ printf '"tiltBin":"%s","helmBin":"%s","kubeconformBin":"%s","kubeValidateHome":"
   "$TILT_BIN" "$HELM_BIN" "$KUBECONFORM_BIN" "$KUBE_VALIDATE_HOME" "$AIOSMTPD_HOME"
 printf '"jaegerBin":"%s","prometheusBin":"%s","promtoolBin":"%s","schemathesisHome":"%s",' \
   "$JAEGER_BIN" "$PROMETHEUS_BIN" "$PROMTOOL_BIN" "$SCHEMATHESIS_HOME"
+printf '"imageSuite":"%s","imageNodeVersion":"%s","containersConf":"%s",' \
+  "$IMAGE_SUITE" "$IMAGE_NODE_VERSION" "$CONTAINERS_CONF"
 printf '"daprCrdSchemas":"%s","kubeVersion":"%s"}\n' "$DAPR_CRD_SCHEMAS" "$KUBE_VERSION"

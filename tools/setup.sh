@@ -85,6 +85,22 @@ debian_packages() {
   done_step installed
 }
 
+# The image tools (npm run images, npm run test:images): daemonless podman/buildah with runc,
+# and mmdebstrap for the base image's root filesystem, all from Debian.
+image_tools() {
+  step "podman buildah mmdebstrap"
+  if ! command -v podman >/dev/null || ! command -v buildah >/dev/null || ! command -v runc >/dev/null ||
+    ! command -v mmdebstrap >/dev/null; then
+    trap 'on_failure "apt-get needs root and the Debian mirrors; try: apt-get install podman buildah runc mmdebstrap"' ERR
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >>"$step_log" 2>&1
+    apt-get install -y -qq --no-install-recommends podman buildah runc mmdebstrap >>"$step_log" 2>&1
+  fi
+  mkdir -p "$(dirname "$CONTAINERS_CONF")"
+  printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n' >"$CONTAINERS_CONF"
+  done_step ready
+}
+
 # Debian ships the server binary in redis-tools under the name redis-check-rdb; it runs as
 # a server when invoked as redis-server.
 link_redis_server() {
@@ -277,11 +293,13 @@ prometheus_cli() {
 
 with_tilt=0
 with_observability=0
+with_images=0
 for arg in "$@"; do
   case $arg in
   --tilt) with_tilt=1 ;;
   --observability) with_observability=1 ;;
-  *) echo "[setup] unknown option $arg (known: --tilt, --observability)" >&2; exit 2 ;;
+  --images) with_images=1 ;;
+  *) echo "[setup] unknown option $arg (known: --tilt, --observability, --images)" >&2; exit 2 ;;
   esac
 done
 
@@ -300,6 +318,7 @@ pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_H
 pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"
 pip_package schemathesis "$SCHEMATHESIS_VERSION" "$SCHEMATHESIS_HOME"
 if [[ $with_tilt -eq 1 ]]; then tilt_cli; fi
+if [[ $with_images -eq 1 ]]; then image_tools; fi
 if [[ $with_observability -eq 1 ]]; then
   jaeger_cli
   prometheus_cli

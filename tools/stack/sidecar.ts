@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { containerArgs, imageRef } from '../images/images.ts';
 import { renderAppConfig } from './access-control.ts';
 import type { IngressInfo } from './ingress.ts';
 import { type ProcessSpec, type Running, type Supervisor, tailOf } from './processes.ts';
@@ -96,24 +97,28 @@ function profileArgs(): string[] {
 
 /** How an app process is started: also used to restart just the app in crash tests. */
 export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOptions): ProcessSpec {
-  return {
-    name: `${instanceName(app)}-app`,
-    command: process.execPath,
-    args: [...profileArgs(), '--import', 'tsx', path.join(repoRoot, app.workspace, app.entry)],
-    cwd: repoRoot,
-    env: {
-      ...app.env,
-      SERVICE_NAME: app.id,
-      INSTANCE_NAME: instanceName(app),
-      PORT: String(app.port),
-      DAPR_HTTP_PORT: String(app.dapr.httpPort),
-      DAPR_GRPC_PORT: String(app.dapr.grpcPort),
-      DAPR_API_TOKEN: tokens.daprApiToken,
-      APP_API_TOKEN: tokens.appApiToken,
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-      ...options.env,
-    },
+  const name = `${instanceName(app)}-app`;
+  const env = {
+    ...app.env,
+    SERVICE_NAME: app.id,
+    INSTANCE_NAME: instanceName(app),
+    PORT: String(app.port),
+    DAPR_HTTP_PORT: String(app.dapr.httpPort),
+    DAPR_GRPC_PORT: String(app.dapr.grpcPort),
+    DAPR_API_TOKEN: tokens.daprApiToken,
+    APP_API_TOKEN: tokens.appApiToken,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
   };
+  // SOULCHAT_APP_IMAGES=<tag> (npm run test:images): each app runs from its container image.
+  const imageTagInUse = process.env.SOULCHAT_APP_IMAGES;
+  if (imageTagInUse) {
+    const ref = imageRef(app.id, imageTagInUse);
+    const args = containerArgs({ ref, name: `soulchat-${name}-${app.port}`, envNames: Object.keys(env) });
+    return { name, command: 'podman', args, cwd: repoRoot, env };
+  }
+  const entry = path.join(repoRoot, app.workspace, app.entry);
+  return { name, command: process.execPath, args: [...profileArgs(), '--import', 'tsx', entry], cwd: repoRoot, env };
 }
 
 export interface Tokens {

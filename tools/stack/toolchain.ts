@@ -14,6 +14,9 @@ const pathsSchema = z.object({
   jaegerBin: z.string().optional(),
   prometheusBin: z.string().optional(),
   promtoolBin: z.string().optional(),
+  imageSuite: z.string(),
+  imageNodeVersion: z.string(),
+  containersConf: z.string(),
 });
 
 export type Toolchain = z.infer<typeof pathsSchema> & { kafkaLog4j: string };

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../stack/topology.ts';
+
+/** Every image is tagged `<version>-<commit>` (and `<version>`); the chart names the same tag. */
+export function imageTag(): string {
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'services/chat/package.json'), 'utf8')) as {
+    version: string;
+  };
+  const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  return `${version}-${commit}`;
+}
+
+export const imageRef = (appId: string, tag: string) => `localhost/soulchat/${appId}:${tag}`;
+
+/** A label on every container the launcher starts from an image, so a sweep can find leftovers. */
+export const containerLabel = 'io.soulchat.stack';
+
+/**
+ * How the launcher runs an app from its image instead of from source: the host's network (the
+ * sidecar and the infrastructure stay on loopback, as today), a read-only root with a /tmp of
+ * its own, no capabilities. Environment values are not on the command line: `-e NAME` makes
+ * podman copy each from its own environment, which the launcher sets.
+ */
+export function containerArgs(options: { ref: string; name: string; envNames: string[] }): string[] {
+  return [
+    'run',
+    '--rm',
+    '--name',
+    options.name,
+    '--label',
+    `${containerLabel}=app`,
+    '--network',
+    'host',
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    // The launcher waits for /readyz itself; podman's scheduled health checks need systemd.
+    '--no-healthcheck',
+    '--stop-timeout',
+    '10',
+    ...options.envNames.flatMap((name) => ['-e', name]),
+    options.ref,
+  ];
+}
