@@ -38,6 +38,8 @@ async function buildOne(toolchain: Toolchain, base: string, app: { id: string; w
   await podmanStreaming(toolchain, [
     'build',
     '--quiet',
+    // Only a COPY and labels: nothing worth caching, and a cached layer could keep old labels.
+    '--no-cache',
     // The Docker format keeps the HEALTHCHECK (OCI's image config has no field for it).
     '--format',
     'docker',

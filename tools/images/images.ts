@@ -19,8 +19,8 @@ export const containerLabel = 'io.soulchat.stack';
 
 /**
  * How the launcher runs an app from its image instead of from source: the host's network (the
- * sidecar and the infrastructure stay on loopback, as today), a read-only root with a /tmp of
- * its own, no capabilities. Environment values are not on the command line: `-e NAME` makes
+ * sidecar and the infrastructure stay on loopback, as today), a read-only root, no
+ * capabilities. Environment values are not on the command line: `-e NAME` makes
  * podman copy each from its own environment, which the launcher sets.
  */
 export function containerArgs(options: { ref: string; name: string; envNames: string[] }): string[] {
@@ -33,9 +33,8 @@ export function containerArgs(options: { ref: string; name: string; envNames: st
     `${containerLabel}=app`,
     '--network',
     'host',
+    // As the chart runs it: nothing writable, not even /tmp.
     '--read-only',
-    '--tmpfs',
-    '/tmp',
     '--cap-drop',
     'ALL',
     '--security-opt',

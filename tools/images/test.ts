@@ -1,7 +1,7 @@
 /**
  * `npm run test:images`: builds every image, then runs the end-to-end suites through Envoy
  * against a stack whose apps run from those images (sidecars and infrastructure as in npm test).
- * Arguments narrow the suites like npm test's; the default is tests/e2e.
+ * Arguments narrow the suites like npm test's; the default is tests/e2e and tests/images.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -18,7 +18,12 @@ console.log(`[images] running suites against ${built.length} images tagged ${env
 const suites = process.argv.slice(2);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', path.join(repoRoot, 'tools/test-all.ts'), ...(suites.length ? suites : ['tests/e2e'])],
+  [
+    '--import',
+    'tsx',
+    path.join(repoRoot, 'tools/test-all.ts'),
+    ...(suites.length ? suites : ['tests/e2e', 'tests/images']),
+  ],
   { env, stdio: 'inherit', cwd: repoRoot },
 );
 // An app killed hard leaves its container behind: remove any, so the next run starts clean.
