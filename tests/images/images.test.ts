@@ -31,10 +31,12 @@ async function filesOf(ref: string): Promise<string[]> {
     const walk = (d) => { let names = []; try { names = fs.readdirSync(d); } catch { return; }
       for (const n of names) { const f = d + n; console.log(f.slice(1)); if (fs.lstatSync(f).isDirectory()) walk(f + '/'); } };
     for (const top of fs.readdirSync('/')) if (!['proc', 'sys', 'dev'].includes(top)) { console.log(top); walk('/' + top + '/'); }`;
-  const args = ['run', '--rm', '--no-healthcheck', '--network', 'none', ref, '/usr/bin/node', '-e', script];
-  const out = await podman(toolchain, args);
-  return out.split('\n').filter(Boolean);
+  return (await nodeIn(ref, script)).split('\n').filter(Boolean);
 }
+
+/** Runs node inside the image (it has no shell), with no network. */
+const nodeIn = (ref: string, script: string) =>
+  podman(toolchain, ['run', '--rm', '--no-healthcheck', '--network', 'none', ref, '/usr/bin/node', '-e', script]);
 
 for (const app of loadTopology().apps) {
   describe(`image of ${app.id}`, () => {
@@ -64,6 +66,17 @@ for (const app of loadTopology().apps) {
       for (const tool of ['usr/bin/sh', 'usr/bin/bash', 'usr/bin/apt', 'usr/bin/dpkg', 'usr/bin/npm']) {
         assert.ok(!files.includes(tool), `${tool} is not in the image`);
       }
+    });
+
+    test("records its Debian packages where scanners look (dpkg's status), Node at the pinned version", async () => {
+      const status = await nodeIn(
+        ref,
+        "process.stdout.write(require('node:fs').readFileSync('/var/lib/dpkg/status', 'utf8'))",
+      );
+      const nodejs = status.split('\n\n').find((stanza) => stanza.startsWith('Package: nodejs\n'));
+      assert.match(nodejs ?? '', /^Status: install ok installed$/m);
+      assert.match(nodejs ?? '', new RegExp(`^Version: ${toolchain.imageNodeVersion.replace('.', '\\.')}\\.`, 'm'));
+      assert.match(status, /^Package: libc6$/m);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Toolchain } from '../stack/toolchain.ts';
@@ -19,6 +19,10 @@ const finishing = [
   // The merged-/usr links (node's loader is /lib64/ld-linux-x86-64.so.2).
   'ln -s usr/bin bin && ln -s usr/lib lib && ln -s usr/lib64 lib64 && ln -s usr/sbin sbin',
   'mkdir -p etc/ssl/certs && cat usr/share/ca-certificates/mozilla/*.crt > etc/ssl/certs/ca-certificates.crt',
+  // dpkg's record of what is in the image, from the packages themselves (the extract variant
+  // writes none), so a scanner or a person can tell which Debian versions the image carries.
+  'for deb in var/cache/apt/archives/*.deb; do dpkg-deb --field "$deb" | sed "1a Status: install ok installed"; echo; done > var/lib/dpkg/status',
+  'rm -rf var/cache/apt var/lib/apt',
   // iconv's modules: Node does not use them, and they are 8 MB.
   'mkdir -p tmp && chmod 1777 tmp && rm -rf usr/lib/x86_64-linux-gnu/gconv',
 ];
@@ -46,6 +50,8 @@ export async function ensureBaseImage(toolchain: Toolchain, log: (m: string) => 
     mkdirSync(rootfs, { recursive: true });
     const args = [
       '--variant=extract',
+      // The downloaded packages stay until the status file is written from them (finishing).
+      '--skip=cleanup/apt/cache',
       `--include=${packages.join(',')}`,
       ...excluded.map((p) => `--dpkgopt=path-exclude=${p}`),
       toolchain.imageSuite,
@@ -58,6 +64,9 @@ export async function ensureBaseImage(toolchain: Toolchain, log: (m: string) => 
     await run('tar', ['-C', rootfs, '--numeric-owner', '-cf', `${tarball}.partial`, '.']);
     renameSync(`${tarball}.partial`, tarball);
     rmSync(rootfs, { recursive: true, force: true });
+    // Tarballs of earlier recipes are not used again.
+    for (const old of readdirSync(dir).filter((f) => f.endsWith('.tar') && path.join(dir, f) !== tarball))
+      rmSync(path.join(dir, old));
   }
   log(`importing ${ref}`);
   await podmanStreaming(toolchain, ['import', '-', ref], createReadStream(tarball));

@@ -46,7 +46,11 @@ export async function bundleService(target: BundleTarget, contextDir: string): P
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Stack traces keep our names and map to src/ lines; the maps leave the sources out.
+    minify: true,
+    keepNames: true,
     sourcemap: true,
+    sourcesContent: false,
     external: nativePackages,
     banner: { js: requireShim },
     logLevel: 'error',
