@@ -51,6 +51,11 @@ optional_row() { # name pinned binary
 optional_row jaeger "$JAEGER_VERSION" "$JAEGER_BIN"
 optional_row prometheus "$PROMETHEUS_VERSION" "$PROMETHEUS_BIN"
 optional_row promtool "$PROMETHEUS_VERSION" "$PROMTOOL_BIN"
+# The image tools are opt-in too (npm run setup -- --images; npm run images installs them).
+for tool in podman buildah runc mmdebstrap; do
+  found=$(command -v "$tool" >/dev/null && "$tool" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -1)
+  printf '%-12s %-8s %-8s %-12s %s\n' "$tool" "$([[ -n $found ]] && echo ok || echo optional)" debian "${found:--}" "$(command -v "$tool")"
+done
 row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
 if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi
 exit $missing

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { imageRef } from '../../tools/images/images.ts';
 import { loadProfile } from '../../tools/stack/resources.ts';
 import { loadTopology } from '../../tools/stack/topology.ts';
 import {
@@ -34,6 +35,14 @@ const subscriptionApp = [
   '--set',
   'subscriptions[0].route=/events/user-deleted',
 ];
+
+interface PodSpec {
+  securityContext: { runAsUser?: number };
+  containers: Array<{
+    image: string;
+    securityContext: { readOnlyRootFilesystem?: boolean; capabilities?: unknown };
+  }>;
+}
 
 function rendered(profile: string): string {
   const r = renderProfile(profile);
@@ -126,6 +135,22 @@ describe('the Helm chart', () => {
       secretKeyRef: { name: 'soulchat-state-mysql', key: 'connectionString' },
     });
     assert.equal(state?.auth, undefined, 'Kubernetes Secrets, not the local secret store');
+  });
+
+  test('names the images npm run images builds, run the way tests/images checks them', () => {
+    const tag = '0.1.0-0123456789ab';
+    const r = helmTemplate(['--set', 'image.registry=localhost/soulchat', '--set', `image.tag=${tag}`]);
+    assert.equal(r.status, 0, r.stderr);
+    const docs = documents(r.stdout);
+    for (const app of loadTopology().apps.filter((a) => a.id !== 'skeleton')) {
+      const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === `soulchat-${app.id}`);
+      const pod = (deployment?.spec as { template: { spec: PodSpec } } | undefined)?.template.spec;
+      const container = pod?.containers.find((c) => c.image.includes(`/${app.id}:`));
+      assert.equal(container?.image, imageRef(app.id, tag), `${app.id}'s image`);
+      assert.equal(pod?.securityContext.runAsUser, 10001, 'the uid the images run as');
+      assert.equal(container?.securityContext.readOnlyRootFilesystem, true, 'as test:images runs them');
+      assert.deepEqual(container?.securityContext.capabilities, { drop: ['ALL'] });
+    }
   });
 
   test('the network policy lets the monitoring namespace scrape each app and each sidecar', () => {

@@ -10,10 +10,14 @@ export const podmanEnv = (toolchain: Pick<Toolchain, 'containersConf'>): NodeJS.
   CONTAINERS_CONF: toolchain.containersConf,
 });
 
-/** Runs podman and returns its stdout; a failure carries podman's stderr. */
-export async function podman(toolchain: Toolchain, args: string[]): Promise<string> {
+/**
+ * Runs podman and returns its stdout; a failure carries podman's stderr. `env` adds variables
+ * that `-e NAME` arguments hand on to a container (values never on the command line).
+ */
+export async function podman(toolchain: Toolchain, args: string[], env: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout } = await run('podman', args, { env: podmanEnv(toolchain), maxBuffer: 64 * 1024 * 1024 });
+    const options = { env: { ...podmanEnv(toolchain), ...env }, maxBuffer: 64 * 1024 * 1024 };
+    const { stdout } = await run('podman', args, options);
     return stdout;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';

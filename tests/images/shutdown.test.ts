@@ -1,0 +1,53 @@
+/**
+ * An image's app is PID 1 in its container, where a signal with no handler is ignored: this
+ * checks that SIGTERM (what Kubernetes and `podman stop` send) still ends it cleanly, well
+ * before the stop timeout would kill it.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, test } from 'node:test';
+import { imageRef } from '../../tools/images/images.ts';
+import { podman } from '../../tools/images/podman.ts';
+import { locateToolchain } from '../../tools/stack/toolchain.ts';
+import { freshDatabase } from '../harness/database.ts';
+import { freePort } from '../harness/stack.ts';
+
+const tag = process.env.SOULCHAT_APP_IMAGES;
+if (!tag) throw new Error('run through npm run test:images, which builds the images and names their tag');
+const toolchain = locateToolchain();
+const name = `soulchat-shutdown-${randomBytes(4).toString('hex')}`;
+
+after(() => podman(toolchain, ['rm', '--force', '--ignore', name]));
+
+async function untilHealthy(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    if (res?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the container's app did not answer /healthz on ${port} within 60 s`);
+}
+
+test('SIGTERM stops the app in its container gracefully (exit 0), not by the stop timeout', async () => {
+  const db = await freshDatabase('image_shutdown');
+  after(() => db.drop());
+  const port = await freePort();
+  const env = {
+    SERVICE_NAME: 'skeleton',
+    PORT: String(port),
+    DAPR_HTTP_PORT: String(await freePort()),
+    DAPR_GRPC_PORT: String(await freePort()),
+    DATABASE_URL: db.url,
+  };
+  // No --rm: the exit code and the log are read after it stops.
+  const args = ['run', '--detach', '--name', name, '--network', 'host', '--read-only', '--no-healthcheck'];
+  await podman(toolchain, [...args, ...Object.keys(env).flatMap((k) => ['-e', k]), imageRef('skeleton', tag)], env);
+  await untilHealthy(port);
+  // 30 s is Kubernetes' default grace period, which the chart keeps; then podman sends SIGKILL (137).
+  await podman(toolchain, ['stop', '--time', '30', name]);
+  const exitCode = (await podman(toolchain, ['inspect', '--format', '{{.State.ExitCode}}', name])).trim();
+  const logs = await podman(toolchain, ['logs', name]);
+  assert.equal(exitCode, '0', `exit code ${exitCode}; log:\n${logs}`);
+  assert.match(logs, /"signal":"SIGTERM".*"msg":"shutting down"|"msg":"shutting down".*"signal":"SIGTERM"/);
+});
