@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { imageRef } from '../../tools/images/images.ts';
+import { imageRef, imageTag } from '../../tools/images/images.ts';
 import { podman } from '../../tools/images/podman.ts';
 import { locateToolchain } from '../../tools/stack/toolchain.ts';
 import { loadTopology } from '../../tools/stack/topology.ts';
@@ -12,6 +12,8 @@ import { loadTopology } from '../../tools/stack/topology.ts';
 const tag = process.env.SOULCHAT_APP_IMAGES;
 if (!tag) throw new Error('run through npm run test:images, which builds the images and names their tag');
 const toolchain = locateToolchain();
+// The images under test are this checkout's: their labels must name its version and commit.
+const checkout = imageTag();
 
 interface ImageInspect {
   Config: { User: string; Labels: Record<string, string>; Cmd: string[] };
@@ -45,8 +47,8 @@ for (const app of loadTopology().apps) {
     test('runs as the non-root uid the chart names, with OCI labels and a health check', async () => {
       const config = await configOf(ref);
       assert.equal(config.User, '10001:10001');
-      assert.equal(config.Labels['org.opencontainers.image.revision'], tag.slice(tag.indexOf('-') + 1));
-      assert.equal(config.Labels['org.opencontainers.image.version'], tag.slice(0, tag.indexOf('-')));
+      assert.equal(config.Labels['org.opencontainers.image.revision'], checkout.commit);
+      assert.equal(config.Labels['org.opencontainers.image.version'], checkout.version);
       assert.match(config.Labels['org.opencontainers.image.source'] ?? '', /^https:\/\//);
       assert.deepEqual(config.Healthcheck?.Test.slice(-2), ['/usr/bin/node', '/app/healthcheck.mjs']);
       assert.deepEqual(config.Cmd.slice(-1), ['/app/main.mjs']);

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { locateToolchain, type Toolchain } from '../stack/toolchain.ts';
 import { loadTopology, repoRoot } from '../stack/topology.ts';
 import { ensureBaseImage } from './base.ts';
-import { bundleService } from './bundle.ts';
-import { imageRef, imageTag } from './images.ts';
+import { type BundleTarget, bundleService } from './bundle.ts';
+import { type ImageTag, imageRef, imageTag } from './images.ts';
 import { podman, podmanStreaming } from './podman.ts';
 
 const sourceUrl = 'https://github.com/soulchat/soulchat';
@@ -22,19 +22,11 @@ export interface BuiltImage {
   bytes: number;
 }
 
-async function buildOne(toolchain: Toolchain, base: string, app: { id: string; workspace: string; entry: string }) {
-  const tag = imageTag();
+async function buildOne(toolchain: Toolchain, base: string, tag: ImageTag, app: BundleTarget) {
   const context = path.join(repoRoot, '.run/images', app.id);
   await bundleService(app, context);
-  const ref = imageRef(app.id, tag);
-  const version = tag.split('-')[0] ?? tag;
-  const buildArgs = {
-    BASE: base,
-    SERVICE: app.id,
-    VERSION: version,
-    REVISION: tag.slice(version.length + 1),
-    SOURCE: sourceUrl,
-  };
+  const ref = imageRef(app.id, tag.tag);
+  const buildArgs = { BASE: base, SERVICE: app.id, VERSION: tag.version, REVISION: tag.commit, SOURCE: sourceUrl };
   await podmanStreaming(toolchain, [
     'build',
     '--quiet',
@@ -49,7 +41,7 @@ async function buildOne(toolchain: Toolchain, base: string, app: { id: string; w
     '--tag',
     ref,
     '--tag',
-    imageRef(app.id, version),
+    imageRef(app.id, tag.version),
     context,
   ]);
   const bytes = Number((await podman(toolchain, ['image', 'inspect', '--format', '{{.Size}}', ref])).trim());
@@ -59,10 +51,11 @@ async function buildOne(toolchain: Toolchain, base: string, app: { id: string; w
 export async function buildImages(): Promise<BuiltImage[]> {
   const toolchain = locateToolchain();
   const base = await ensureBaseImage(toolchain, log);
+  const tag = imageTag();
   const built: BuiltImage[] = [];
   for (const app of loadTopology().apps) {
     log(`building ${app.id}`);
-    built.push(await buildOne(toolchain, base, app));
+    built.push(await buildOne(toolchain, base, tag, app));
   }
   for (const b of built) log(`${b.ref.padEnd(52)} ${(b.bytes / 1e6).toFixed(1).padStart(6)} MB`);
   log('vulnerability scan: none (no scanner reachable here has its database reachable too; see README)');

@@ -3,13 +3,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../stack/topology.ts';
 
-/** Every image is tagged `<version>-<commit>` (and `<version>`); the chart names the same tag. */
-export function imageTag(): string {
+/** What the images of this checkout are tagged with: `<version>-<commit>` (and `<version>`). */
+export interface ImageTag {
+  version: string;
+  commit: string;
+  tag: string;
+}
+
+export function imageTag(): ImageTag {
   const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'services/chat/package.json'), 'utf8')) as {
     version: string;
   };
   const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  return `${version}-${commit}`;
+  return { version, commit, tag: `${version}-${commit}` };
 }
 
 export const imageRef = (appId: string, tag: string) => `localhost/soulchat/${appId}:${tag}`;

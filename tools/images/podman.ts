@@ -38,11 +38,8 @@ export function podmanStreaming(toolchain: Toolchain, args: string[], input?: No
   });
 }
 
-export async function imageExists(toolchain: Toolchain, ref: string): Promise<boolean> {
-  try {
-    await run('podman', ['image', 'exists', ref], { env: podmanEnv(toolchain) });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const imageExists = (toolchain: Toolchain, ref: string): Promise<boolean> =>
+  podman(toolchain, ['image', 'exists', ref]).then(
+    () => true,
+    () => false,
+  );

@@ -13,7 +13,7 @@ import { podmanEnv } from './podman.ts';
 
 const built = await buildImages();
 const toolchain = locateToolchain();
-const env = { ...podmanEnv(toolchain), SOULCHAT_APP_IMAGES: imageTag() };
+const env = { ...podmanEnv(toolchain), SOULCHAT_APP_IMAGES: imageTag().tag };
 console.log(`[images] running suites against ${built.length} images tagged ${env.SOULCHAT_APP_IMAGES}`);
 const suites = process.argv.slice(2);
 const result = spawnSync(
