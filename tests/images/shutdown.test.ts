@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { imageRef } from '../../tools/images/images.ts';
 import { podman } from '../../tools/images/podman.ts';
 import { locateToolchain } from '../../tools/stack/toolchain.ts';
+import { waitForHttp } from '../../tools/stack/wait.ts';
 import { freshDatabase } from '../harness/database.ts';
 import { freePort } from '../harness/stack.ts';
 
@@ -18,16 +19,6 @@ const toolchain = locateToolchain();
 const name = `soulchat-shutdown-${randomBytes(4).toString('hex')}`;
 
 after(() => podman(toolchain, ['rm', '--force', '--ignore', name]));
-
-async function untilHealthy(port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
-    if (res?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the container's app did not answer /healthz on ${port} within 60 s`);
-}
 
 test('SIGTERM stops the app in its container gracefully (exit 0), not by the stop timeout', async () => {
   const db = await freshDatabase('image_shutdown');
@@ -43,7 +34,7 @@ test('SIGTERM stops the app in its container gracefully (exit 0), not by the sto
   // No --rm: the exit code and the log are read after it stops.
   const args = ['run', '--detach', '--name', name, '--network', 'host', '--read-only', '--no-healthcheck'];
   await podman(toolchain, [...args, ...Object.keys(env).flatMap((k) => ['-e', k]), imageRef('skeleton', tag)], env);
-  await untilHealthy(port);
+  await waitForHttp('the skeleton in its container', `http://127.0.0.1:${port}/healthz`, { timeoutMs: 60_000 });
   // 30 s is Kubernetes' default grace period, which the chart keeps; then podman sends SIGKILL (137).
   await podman(toolchain, ['stop', '--time', '30', name]);
   const exitCode = (await podman(toolchain, ['inspect', '--format', '{{.State.ExitCode}}', name])).trim();
