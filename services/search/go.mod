@@ -1,0 +1,3 @@
+module soulchat/search
+
+go 1.24
