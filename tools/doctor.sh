@@ -8,11 +8,11 @@ missing=0
 row() { # name pinned found-version path
   local state=ok
   if [[ -z $3 ]]; then state=MISSING; missing=1; fi
-  printf '%-12s %-8s %-8s %-12s %s\n' "$1" "$state" "$2" "${3:--}" "$4"
+  printf '%-13s %-8s %-8s %-12s %s\n' "$1" "$state" "$2" "${3:--}" "$4"
 }
 version_of() { [[ -x $1 ]] && "${@:2}" 2>/dev/null | grep -m1 .; }
 
-printf '%-12s %-8s %-8s %-12s %s\n' component state pinned found where
+printf '%-13s %-8s %-8s %-12s %s\n' component state pinned found where
 row node ">=20.10" "$(node --version 2>/dev/null)" "$(command -v node)"
 row go "$(grep -m1 '^go ' "$root/dapr/runtime/go.mod" | cut -d' ' -f2)" "$(go env GOVERSION 2>/dev/null)" "$(command -v go)"
 row java 17 "$(java -version 2>&1 | head -1 | cut -d'"' -f2)" "$(command -v java)"
@@ -33,20 +33,21 @@ row web-app "$web_version" "$([[ -f $root/packages/web-app/dist/index.html ]] &&
 row envoy "$ENVOY_VERSION" "$(version_of "$ENVOY_BIN" "$ENVOY_BIN" --version | grep -oE '/[0-9]+\.[0-9]+\.[0-9]+/' | tr -d /)" "$ENVOY_BIN"
 row helm "$HELM_VERSION" "$(version_of "$HELM_BIN" "$HELM_BIN" version --short | sed -E 's/^v([0-9.]+).*/\1/')" "$HELM_BIN"
 row kubeconform "$KUBECONFORM_VERSION" "$(version_of "$KUBECONFORM_BIN" "$KUBECONFORM_BIN" -v | tr -d v)" "$KUBECONFORM_BIN"
+row protoc-gen-go "$PROTOC_GEN_GO_VERSION" "$(version_of "$PROTOC_GEN_GO_BIN" "$PROTOC_GEN_GO_BIN" --version | sed -E 's/.* v([0-9.]+).*/\1/')" "$PROTOC_GEN_GO_BIN"
 row k8s-schemas "$KUBERNETES_VALIDATE_VERSION" "$([[ -f $KUBE_VALIDATE_HOME/.complete ]] && echo "$KUBERNETES_VALIDATE_VERSION")" "$KUBE_VALIDATE_HOME"
 row dapr-crds "$DAPR_VERSION" "$([[ -f $DAPR_CRD_SCHEMAS/.complete ]] && echo "$DAPR_VERSION")" "$DAPR_CRD_SCHEMAS"
 row aiosmtpd "$AIOSMTPD_VERSION" "$([[ -f $AIOSMTPD_HOME/.complete ]] && echo "$AIOSMTPD_VERSION")" "$AIOSMTPD_HOME"
 row schemathesis "$SCHEMATHESIS_VERSION" "$([[ -f $SCHEMATHESIS_HOME/.complete ]] && echo "$SCHEMATHESIS_VERSION")" "$SCHEMATHESIS_HOME"
 # Tilt is opt-in (npm run setup -- --tilt): reported, but its absence is not a failure.
 tilt_found=$(version_of "$TILT_BIN" "$TILT_BIN" version | sed -E 's/^v([0-9.]+).*/\1/')
-printf '%-12s %-8s %-8s %-12s %s\n' tilt "$([[ -n $tilt_found ]] && echo ok || echo optional)" "$TILT_VERSION" "${tilt_found:--}" "$TILT_BIN"
+printf '%-13s %-8s %-8s %-12s %s\n' tilt "$([[ -n $tilt_found ]] && echo ok || echo optional)" "$TILT_VERSION" "${tilt_found:--}" "$TILT_BIN"
 # Jaeger and Prometheus are opt-in too (npm run setup -- --observability). Each reports its
 # module version, recorded in .complete by the build, once the binary answers --version.
 optional_row() { # name pinned binary
   local found="" marker
   marker="$(dirname "$3")/.complete"
   [[ -n $(version_of "$3" "$3" --version) ]] && found=$(cat "$marker" 2>/dev/null)
-  printf '%-12s %-8s %-8s %-12s %s\n' "$1" "$([[ -n $found ]] && echo ok || echo optional)" "$2" "${found:--}" "$3"
+  printf '%-13s %-8s %-8s %-12s %s\n' "$1" "$([[ -n $found ]] && echo ok || echo optional)" "$2" "${found:--}" "$3"
 }
 optional_row jaeger "$JAEGER_VERSION" "$JAEGER_BIN"
 optional_row prometheus "$PROMETHEUS_VERSION" "$PROMETHEUS_BIN"
@@ -54,7 +55,7 @@ optional_row promtool "$PROMETHEUS_VERSION" "$PROMTOOL_BIN"
 # The image tools are opt-in too (npm run setup -- --images; npm run images installs them).
 for tool in podman buildah runc mmdebstrap; do
   found=$(command -v "$tool" >/dev/null && "$tool" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -1)
-  printf '%-12s %-8s %-8s %-12s %s\n' "$tool" "$([[ -n $found ]] && echo ok || echo optional)" debian "${found:--}" "$(command -v "$tool")"
+  printf '%-13s %-8s %-8s %-12s %s\n' "$tool" "$([[ -n $found ]] && echo ok || echo optional)" debian "${found:--}" "$(command -v "$tool")"
 done
 row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
 if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi

@@ -29,6 +29,8 @@ TILT_HOME="$SOULCHAT_CACHE/tilt-$TILT_VERSION"
 TILT_BIN="$TILT_HOME/bin/tilt"
 HELM_BIN="$SOULCHAT_CACHE/helm-$HELM_VERSION/bin/helm"
 KUBECONFORM_BIN="$SOULCHAT_CACHE/kubeconform-$KUBECONFORM_VERSION/bin/kubeconform"
+# buf finds it on PATH: tools/generate-contracts.sh puts its folder there.
+PROTOC_GEN_GO_BIN="$SOULCHAT_CACHE/protoc-gen-go-$PROTOC_GEN_GO_VERSION/bin/protoc-gen-go"
 JAEGER_BIN="$SOULCHAT_CACHE/jaeger-$JAEGER_VERSION-$(observability_hash jaeger)/bin/jaeger"
 PROMETHEUS_BIN="$SOULCHAT_CACHE/prometheus-$PROMETHEUS_VERSION-$(observability_hash prometheus)/bin/prometheus"
 PROMTOOL_BIN="$(dirname "$PROMETHEUS_BIN")/promtool"
@@ -39,7 +41,7 @@ SCHEMATHESIS_HOME="$SOULCHAT_CACHE/schemathesis-$SCHEMATHESIS_VERSION"
 # Dapr's CRDs (from the same github.com/dapr/dapr module as daprd) as JSON schemas for kubeconform.
 DAPR_CRD_SCHEMAS="$SOULCHAT_CACHE/dapr-crd-schemas-$DAPR_VERSION"
 export SOULCHAT_CACHE DAPR_BIN KAFKA_HOME ENVOY_HOME ENVOY_BIN REDIS_HOME
-export TILT_HOME TILT_BIN HELM_BIN KUBECONFORM_BIN KUBE_VALIDATE_HOME AIOSMTPD_HOME SCHEMATHESIS_HOME DAPR_CRD_SCHEMAS
+export TILT_HOME TILT_BIN HELM_BIN KUBECONFORM_BIN PROTOC_GEN_GO_BIN KUBE_VALIDATE_HOME AIOSMTPD_HOME SCHEMATHESIS_HOME DAPR_CRD_SCHEMAS
 export JAEGER_BIN PROMETHEUS_BIN PROMTOOL_BIN
 # podman's settings for our images (tools/setup.sh --images writes it): the runc runtime and no
 # default ulimits, which is what runs on hosts whose cgroup layout crun rejects.

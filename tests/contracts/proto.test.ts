@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../tools/stack/topology.ts';
 
 const buf = path.join(repoRoot, 'node_modules/.bin/buf');
-// buf finds protoc-gen-es on PATH, as it would under an npm script.
+// lint and breaking need no plugin; generation goes through tools/generate-contracts.sh, which puts
+// protoc-gen-es and the cached protoc-gen-go on PATH.
 const env = { ...process.env, PATH: `${path.dirname(buf)}${path.delimiter}${process.env.PATH ?? ''}` };
 const run = (args: string[]) => execFileSync(buf, args, { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe', env });
 
@@ -36,15 +37,30 @@ test('the contracts make no breaking change against the main branch', (t) => {
   assert.equal(run(['breaking', 'proto', '--against', '.git#branch=main,subdir=proto']), '');
 });
 
-test('the generated TypeScript is exactly what the contracts generate', () => {
+// Both targets of tools/generate-contracts.sh (what `npm run generate -w @soulchat/contracts` runs):
+// TypeScript from proto/buf.gen.yaml, Go from proto/buf.gen.go.yaml.
+const targets = [
+  { language: 'TypeScript', dir: 'packages/contracts/src/gen' },
+  { language: 'Go', dir: 'services/search/gen' },
+];
+
+test('the generated TypeScript and Go are exactly what the contracts generate', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'contracts-'));
   try {
-    run(['generate', 'proto', '--template', 'proto/buf.gen.yaml', '--output', out]);
-    const fresh = filesUnder(path.join(out, 'src/gen'));
-    const committed = filesUnder(path.join(repoRoot, 'packages/contracts/src/gen'));
-    assert.deepEqual([...committed.keys()].sort(), [...fresh.keys()].sort());
-    for (const [file, text] of fresh)
-      assert.equal(committed.get(file), text, `${file} is stale: run npm run generate -w @soulchat/contracts`);
+    execFileSync('bash', [path.join(repoRoot, 'tools/generate-contracts.sh'), out], { cwd: repoRoot, stdio: 'pipe' });
+    const regenerate = 'run npm run generate -w @soulchat/contracts and commit the result';
+    for (const { language, dir } of targets) {
+      const fresh = filesUnder(path.join(out, dir));
+      assert.ok(fresh.size > 0, `the ${language} target generated nothing into ${dir}`);
+      const committed = existsSync(path.join(repoRoot, dir)) ? filesUnder(path.join(repoRoot, dir)) : new Map();
+      assert.deepEqual(
+        [...committed.keys()].sort(),
+        [...fresh.keys()].sort(),
+        `the ${language} files in ${dir} are not the ones the contracts generate: ${regenerate}`,
+      );
+      for (const [file, text] of fresh)
+        assert.equal(committed.get(file), text, `${dir}/${file} is stale: ${regenerate}`);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
