@@ -10,4 +10,4 @@ printf '"jaegerBin":"%s","prometheusBin":"%s","promtoolBin":"%s","schemathesisHo
   "$JAEGER_BIN" "$PROMETHEUS_BIN" "$PROMTOOL_BIN" "$SCHEMATHESIS_HOME"
 printf '"imageSuite":"%s","imageNodeVersion":"%s","containersConf":"%s",' \
   "$IMAGE_SUITE" "$IMAGE_NODE_VERSION" "$CONTAINERS_CONF"
-printf '"daprCrdSchemas":"%s","kubeVersion":"%s"}\n' "$DAPR_CRD_SCHEMAS" "$KUBE_VERSION"
+printf '"daprCrdSchemas":"%s","kubeVersion":"%s","searchBin":"%s"}\n' "$DAPR_CRD_SCHEMAS" "$KUBE_VERSION" "$SEARCH_BIN"

@@ -191,6 +191,23 @@ kubeconform_cli() {
   done_step built
 }
 
+# The search service: a Go app like the others are Node apps, built here so the launcher, Tilt
+# and the image find one binary (SEARCH_BIN, keyed by a hash of its sources).
+search_binary() {
+  step "search service"
+  local bin_dir
+  bin_dir=$(dirname "$SEARCH_BIN")
+  if [[ -x $SEARCH_BIN && -f $bin_dir/.complete ]]; then done_step cached; return; fi
+  trap 'on_failure "go build of services/search failed; the Go module proxy must serve its modules (services/search/go.mod)"' ERR
+  rm -rf "$bin_dir"
+  mkdir -p "$bin_dir"
+  (cd "$root/services/search" && go vet ./... && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$SEARCH_BIN" .) >>"$step_log" 2>&1 &
+  await_build $! search
+  touch "$bin_dir/.complete"
+  printf '[setup] %-28s' "search service"
+  done_step built
+}
+
 # The Go target of proto/buf.gen.go.yaml (services/search/gen); tools/generate-contracts.sh puts it on PATH.
 protoc_gen_go_cli() {
   step "protoc-gen-go $PROTOC_GEN_GO_VERSION"
@@ -324,6 +341,7 @@ dapr_runtime
 helm_cli
 kubeconform_cli
 protoc_gen_go_cli
+search_binary
 dapr_crds
 pip_package kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" "$KUBE_VALIDATE_HOME"
 pip_package aiosmtpd "$AIOSMTPD_VERSION" "$AIOSMTPD_HOME"

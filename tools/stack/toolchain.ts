@@ -17,6 +17,8 @@ const pathsSchema = z.object({
   imageSuite: z.string(),
   imageNodeVersion: z.string(),
   containersConf: z.string(),
+  /** The Go search service's binary (services/search), built by setup.sh. */
+  searchBin: z.string(),
 });
 
 export type Toolchain = z.infer<typeof pathsSchema> & { kafkaLog4j: string };

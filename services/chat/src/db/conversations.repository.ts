@@ -166,6 +166,17 @@ export async function conversationsOf(db: Db, userId: string) {
     .execute();
 }
 
+/** The ids of the conversations a user is a member of now (served by the members_by_user index). */
+export async function conversationIdsOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('members')
+    .select('conversation_id')
+    .where('user_id', '=', userId)
+    .orderBy('conversation_id')
+    .execute();
+  return rows.map((r) => r.conversation_id);
+}
+
 /** Removes a deleted user from every conversation. */
 export async function removeUserEverywhere(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('members').where('user_id', '=', userId).execute();

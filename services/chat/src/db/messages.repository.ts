@@ -63,6 +63,17 @@ export async function messagesBefore(db: Db, conversationId: string, beforeSeq: 
   return rows.reverse();
 }
 
+/**
+ * Up to `limit` stored messages after the message `afterId` (from the start when undefined), in
+ * primary-key order: the clustered index serves it, and a stable order lets the export resume
+ * from the last id of a page (see domain/export-cursor.ts).
+ */
+export async function messagesForExport(db: Db, afterId: string | undefined, limit: number): Promise<MessageRow[]> {
+  let query = db.selectFrom('messages').selectAll().orderBy('id').limit(limit);
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.execute();
+}
+
 export async function editMessage(db: Db, id: string, content: string): Promise<void> {
   await db.updateTable('messages').set({ content, edited_at: new Date() }).where('id', '=', id).execute();
 }

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/chat/v1/internal.proto.
  */
 export const file_soulchat_chat_v1_internal: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zb3VsY2hhdC9jaGF0L3YxL2ludGVybmFsLnByb3RvEhBzb3VsY2hhdC5jaGF0LnYxIiMKD1ByZXNlbmNlUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIvCgxVc2VyUHJlc2VuY2USDwoHdXNlcl9pZBgBIAEoCRIOCgZvbmxpbmUYAiABKAgiQQoQUHJlc2VuY2VSZXNwb25zZRItCgV1c2VycxgBIAMoCzIeLnNvdWxjaGF0LmNoYXQudjEuVXNlclByZXNlbmNlImYKG0NvbnZlcnNhdGlvbk1lbWJlcnNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEa2luZBgCIAEoCRIMCgRuYW1lGAMgASgJEhIKCm1lbWJlcl9pZHMYBCADKAliBnByb3RvMw");
+  fileDesc("Ch9zb3VsY2hhdC9jaGF0L3YxL2ludGVybmFsLnByb3RvEhBzb3VsY2hhdC5jaGF0LnYxIiMKD1ByZXNlbmNlUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIvCgxVc2VyUHJlc2VuY2USDwoHdXNlcl9pZBgBIAEoCRIOCgZvbmxpbmUYAiABKAgiQQoQUHJlc2VuY2VSZXNwb25zZRItCgV1c2VycxgBIAMoCzIeLnNvdWxjaGF0LmNoYXQudjEuVXNlclByZXNlbmNlImYKG0NvbnZlcnNhdGlvbk1lbWJlcnNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEa2luZBgCIAEoCRIMCgRuYW1lGAMgASgJEhIKCm1lbWJlcl9pZHMYBCADKAkiRgoZVXNlckNvbnZlcnNhdGlvbnNSZXNwb25zZRIPCgd1c2VyX2lkGAEgASgJEhgKEGNvbnZlcnNhdGlvbl9pZHMYAiADKAkitQEKD0V4cG9ydGVkTWVzc2FnZRISCgptZXNzYWdlX2lkGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRILCgNzZXEYAyABKAQSEQoJc2VuZGVyX2lkGAQgASgJEgwKBGtpbmQYBSABKAkSDwoHY29udGVudBgGIAEoCRISCgpjcmVhdGVkX2F0GAcgASgJEhEKCWVkaXRlZF9hdBgIIAEoCRIPCgdkZWxldGVkGAkgASgIIl0KEU1lc3NhZ2VFeHBvcnRQYWdlEjMKCG1lc3NhZ2VzGAEgAygLMiEuc291bGNoYXQuY2hhdC52MS5FeHBvcnRlZE1lc3NhZ2USEwoLbmV4dF9jdXJzb3IYAiABKAliBnByb3RvMw");
 
 /**
  * POST /internal/presence: which of these users have a device connected right now.
@@ -173,4 +173,217 @@ export type ConversationMembersResponseJson = {
  */
 export const ConversationMembersResponseSchema: GenMessage<ConversationMembersResponse, {jsonType: ConversationMembersResponseJson}> = /*@__PURE__*/
   messageDesc(file_soulchat_chat_v1_internal, 3);
+
+/**
+ * GET /internal/users/{user_id}/conversations: the conversations a user is a member of right now
+ * (the search service asks at query time, so leaving a group hides it at once).
+ *
+ * @generated from message soulchat.chat.v1.UserConversationsResponse
+ */
+export type UserConversationsResponse = Message<"soulchat.chat.v1.UserConversationsResponse"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: repeated string conversation_ids = 2;
+   */
+  conversationIds: string[];
+};
+
+/**
+ * GET /internal/users/{user_id}/conversations: the conversations a user is a member of right now
+ * (the search service asks at query time, so leaving a group hides it at once).
+ *
+ * @generated from message soulchat.chat.v1.UserConversationsResponse
+ */
+export type UserConversationsResponseJson = {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId?: string;
+
+  /**
+   * @generated from field: repeated string conversation_ids = 2;
+   */
+  conversationIds?: string[];
+};
+
+/**
+ * Describes the message soulchat.chat.v1.UserConversationsResponse.
+ * Use `create(UserConversationsResponseSchema)` to create a new message.
+ */
+export const UserConversationsResponseSchema: GenMessage<UserConversationsResponse, {jsonType: UserConversationsResponseJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_chat_v1_internal, 4);
+
+/**
+ * One stored message as the export gives it (the search index is rebuilt from these).
+ *
+ * @generated from message soulchat.chat.v1.ExportedMessage
+ */
+export type ExportedMessage = Message<"soulchat.chat.v1.ExportedMessage"> & {
+  /**
+   * @generated from field: string message_id = 1;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: uint64 seq = 3;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: string sender_id = 4;
+   */
+  senderId: string;
+
+  /**
+   * "text", "image" or "file".
+   *
+   * @generated from field: string kind = 5;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string content = 6;
+   */
+  content: string;
+
+  /**
+   * @generated from field: string created_at = 7;
+   */
+  createdAt: string;
+
+  /**
+   * Empty when never edited.
+   *
+   * @generated from field: string edited_at = 8;
+   */
+  editedAt: string;
+
+  /**
+   * A deleted (recalled) message is exported with its content empty.
+   *
+   * @generated from field: bool deleted = 9;
+   */
+  deleted: boolean;
+};
+
+/**
+ * One stored message as the export gives it (the search index is rebuilt from these).
+ *
+ * @generated from message soulchat.chat.v1.ExportedMessage
+ */
+export type ExportedMessageJson = {
+  /**
+   * @generated from field: string message_id = 1;
+   */
+  messageId?: string;
+
+  /**
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId?: string;
+
+  /**
+   * @generated from field: uint64 seq = 3;
+   */
+  seq?: string;
+
+  /**
+   * @generated from field: string sender_id = 4;
+   */
+  senderId?: string;
+
+  /**
+   * "text", "image" or "file".
+   *
+   * @generated from field: string kind = 5;
+   */
+  kind?: string;
+
+  /**
+   * @generated from field: string content = 6;
+   */
+  content?: string;
+
+  /**
+   * @generated from field: string created_at = 7;
+   */
+  createdAt?: string;
+
+  /**
+   * Empty when never edited.
+   *
+   * @generated from field: string edited_at = 8;
+   */
+  editedAt?: string;
+
+  /**
+   * A deleted (recalled) message is exported with its content empty.
+   *
+   * @generated from field: bool deleted = 9;
+   */
+  deleted?: boolean;
+};
+
+/**
+ * Describes the message soulchat.chat.v1.ExportedMessage.
+ * Use `create(ExportedMessageSchema)` to create a new message.
+ */
+export const ExportedMessageSchema: GenMessage<ExportedMessage, {jsonType: ExportedMessageJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_chat_v1_internal, 5);
+
+/**
+ * GET /internal/messages/export?after={cursor}&limit={n}: every stored message, page by page, in
+ * a stable order; `after` is the previous page's next_cursor (empty for the first page).
+ *
+ * @generated from message soulchat.chat.v1.MessageExportPage
+ */
+export type MessageExportPage = Message<"soulchat.chat.v1.MessageExportPage"> & {
+  /**
+   * @generated from field: repeated soulchat.chat.v1.ExportedMessage messages = 1;
+   */
+  messages: ExportedMessage[];
+
+  /**
+   * Empty when this page is the last.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * GET /internal/messages/export?after={cursor}&limit={n}: every stored message, page by page, in
+ * a stable order; `after` is the previous page's next_cursor (empty for the first page).
+ *
+ * @generated from message soulchat.chat.v1.MessageExportPage
+ */
+export type MessageExportPageJson = {
+  /**
+   * @generated from field: repeated soulchat.chat.v1.ExportedMessage messages = 1;
+   */
+  messages?: ExportedMessageJson[];
+
+  /**
+   * Empty when this page is the last.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor?: string;
+};
+
+/**
+ * Describes the message soulchat.chat.v1.MessageExportPage.
+ * Use `create(MessageExportPageSchema)` to create a new message.
+ */
+export const MessageExportPageSchema: GenMessage<MessageExportPage, {jsonType: MessageExportPageJson}> = /*@__PURE__*/
+  messageDesc(file_soulchat_chat_v1_internal, 6);
 

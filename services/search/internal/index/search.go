@@ -1,0 +1,86 @@
+package index
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"soulchat/search/internal/domain"
+)
+
+// Search finds messages in the given conversations (the caller's, asked at query time) that
+// contain every word of the query, best first, a page at a time.
+func (x *Index) Search(q domain.Query, conversations []string) (domain.Page, error) {
+	allowed := conversations
+	if q.ConversationID != "" {
+		allowed = intersect(conversations, q.ConversationID)
+	}
+	if len(allowed) == 0 {
+		return domain.Page{Hits: []domain.Hit{}}, nil
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(q, allowed), q.Limit+1, 0, false)
+	req.Fields = []string{"*"}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField(fieldContent)
+	req.SortBy([]string{"-_score", "_id"})
+	if q.After != nil {
+		req.SetSearchAfter(q.After)
+	}
+	res, err := x.bleve.Search(req)
+	if err != nil {
+		return domain.Page{}, err
+	}
+	page := domain.Page{Hits: make([]domain.Hit, 0, len(res.Hits))}
+	for i, h := range res.Hits {
+		if i == q.Limit {
+			last := page.Hits[len(page.Hits)-1]
+			page.NextCursor = domain.EncodeCursor(last.Score, last.Message.ID)
+			break
+		}
+		snippet := strings.Join(h.Fragments[fieldContent], " … ")
+		page.Hits = append(page.Hits, domain.Hit{Message: messageOf(h.ID, h.Fields), Score: h.Score, Snippet: snippet})
+	}
+	return page, nil
+}
+
+func buildQuery(q domain.Query, conversations []string) query.Query {
+	text := bleve.NewMatchQuery(q.Text)
+	text.SetField(fieldContent)
+	text.Analyzer = textAnalyzer
+	text.SetOperator(query.MatchQueryOperatorAnd)
+	must := []query.Query{text, termsQuery(fieldConversation, conversations)}
+	if q.SenderID != "" {
+		must = append(must, termsQuery(fieldSender, []string{q.SenderID}))
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		inclusive := true
+		dates := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &inclusive)
+		dates.SetField(fieldCreatedAt)
+		must = append(must, dates)
+	}
+	conj := bleve.NewConjunctionQuery(must...)
+	return conj
+}
+
+// termsQuery matches any of the values; terms do not add to the relevance score.
+func termsQuery(field string, values []string) query.Query {
+	terms := make([]query.Query, 0, len(values))
+	for _, v := range values {
+		t := bleve.NewTermQuery(v)
+		t.SetField(field)
+		t.SetBoost(0)
+		terms = append(terms, t)
+	}
+	return bleve.NewDisjunctionQuery(terms...)
+}
+
+func intersect(values []string, want string) []string {
+	for _, v := range values {
+		if v == want {
+			return []string{want}
+		}
+	}
+	return nil
+}
