@@ -40,6 +40,7 @@ test('every routed path decides on a token, and only the declared ones are open'
     'chat/openapi/chat.json',
     'notification/openapi/notification.json',
     'profile/openapi/profile.json',
+    'search/openapi/search.json',
     'user/.well-known/jwks.json',
     'user/login',
     'user/openapi/user.json',

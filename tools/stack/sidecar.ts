@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { containerArgs, imageRef } from '../images/images.ts';
 import { renderAppConfig } from './access-control.ts';
@@ -6,6 +7,7 @@ import type { IngressInfo } from './ingress.ts';
 import { type ProcessSpec, type Running, type Supervisor, tailOf } from './processes.ts';
 import { type ResourceOptions, renderResources, samplingRateOf } from './resources.ts';
 import { type SentryInfo, trustAnchors } from './sentry.ts';
+import { locateToolchain } from './toolchain.ts';
 import { type AppSpec, instanceName, repoRoot, type Topology } from './topology.ts';
 import { StartupError, waitForHttp } from './wait.ts';
 
@@ -117,8 +119,16 @@ export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOpt
     const args = containerArgs({ ref, name: `soulchat-${name}-${app.port}`, envNames: Object.keys(env) });
     return { name, command: 'podman', args, cwd: repoRoot, env };
   }
+  if (app.runtime === 'go') return { name, command: goBinary(), args: [], cwd: repoRoot, env };
   const entry = path.join(repoRoot, app.workspace, app.entry);
   return { name, command: process.execPath, args: [...profileArgs(), '--import', 'tsx', entry], cwd: repoRoot, env };
+}
+
+/** The Go app's binary, keyed by a hash of its sources: an edit since setup needs a new build. */
+function goBinary(): string {
+  const bin = locateToolchain().searchBin;
+  if (!existsSync(bin)) throw new StartupError(`${bin} is not built for these sources: run npm run setup`);
+  return bin;
 }
 
 export interface Tokens {
@@ -184,7 +194,12 @@ export class AppWithSidecar {
 
   /** The app's process; it samples traces at the rate its sidecar's Configuration says. */
   private appProcessWithTracing(): ProcessSpec {
-    const env = { TRACE_SAMPLE_RATIO: String(samplingRateOf(this.files.configFile)), ...this.options.env };
+    const env = {
+      TRACE_SAMPLE_RATIO: String(samplingRateOf(this.files.configFile)),
+      // Where an app may keep files (the search index): per instance, in the run dir.
+      DATA_DIR: path.join(this.info.runDir, 'data', instanceName(this.spec)),
+      ...this.options.env,
+    };
     return appProcessSpec(this.spec, this.tokens, { ...this.options, env });
   }
 

@@ -50,6 +50,8 @@ const appSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   workspace: z.string(),
   entry: z.string().default('src/main.ts'),
+  /** Node apps run their TypeScript entry; a Go app (services/search) runs the binary setup.sh built. */
+  runtime: z.enum(['node', 'go']).optional(),
   database: z
     .string()
     .regex(/^[a-z][a-z0-9_]*$/)
