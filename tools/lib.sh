@@ -23,7 +23,7 @@ observability_hash() { # module folder name
 # The Go search service (services/search), keyed by its sources: an edit rebuilds it, a second
 # clone of the same code reuses the binary.
 search_source_hash() {
-  (cd "$_lib_root/services/search" && { cat go.mod go.sum; find . -name '*.go' -o -name '*.json' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)
+  (cd "$_lib_root/services/search" && { cat go.mod go.sum; find . -name '*.go' -o -name openapi.json | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)
 }
 
 DAPR_BIN="$SOULCHAT_CACHE/dapr-$DAPR_VERSION-$(dapr_source_hash)/bin"

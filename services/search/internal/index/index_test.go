@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,6 +136,22 @@ func TestHighlightsTheMatchAndEscapesTheText(t *testing.T) {
 	want := "&lt;b&gt;bold&lt;/b&gt; claim about <mark>pizza</mark>"
 	if page.Hits[0].Snippet != want {
 		t.Fatalf("snippet %q, want %q", page.Hits[0].Snippet, want)
+	}
+}
+
+func TestACJKMatchIsOneMarkEveryTime(t *testing.T) {
+	x := openTemp(t)
+	for i := range 20 {
+		create(t, x, msg(fmt.Sprintf("m%d", i), "c", "u", fmt.Sprintf("第%d次 停机期间 通知", i), t0))
+	}
+	page, err := x.Search(domain.Query{Text: "停机期间", Limit: 50}, []string{"c"})
+	if err != nil || len(page.Hits) != 20 {
+		t.Fatalf("want 20 hits, got %d %v", len(page.Hits), err)
+	}
+	for _, h := range page.Hits {
+		if !strings.Contains(h.Snippet, "<mark>停机期间</mark>") {
+			t.Errorf("snippet %q does not mark the match as one", h.Snippet)
+		}
 	}
 }
 

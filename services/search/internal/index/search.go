@@ -39,7 +39,9 @@ func (x *Index) Search(q domain.Query, conversations []string) (domain.Page, err
 			page.NextCursor = domain.EncodeCursor(last.Score, last.Message.ID)
 			break
 		}
-		snippet := strings.Join(h.Fragments[fieldContent], " … ")
+		// CJK text matches as overlapping bigrams and single characters, which the highlighter
+		// marks piece by piece in no fixed order: adjacent marks are one match.
+		snippet := strings.ReplaceAll(strings.Join(h.Fragments[fieldContent], " … "), "</mark><mark>", "")
 		page.Hits = append(page.Hits, domain.Hit{Message: messageOf(h.ID, h.Fields), Score: h.Score, Snippet: snippet})
 	}
 	return page, nil

@@ -14,7 +14,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-func env(values map[string]string) func(string) string { return func(k string) string { return values[k] } }
+func env(values map[string]string) func(string) string {
+	return func(k string) string { return values[k] }
+}
 
 func TestConfigNamesEveryProblemAtOnce(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{"PORT": "0", "DAPR_HTTP_PORT": "x", "APP_API_TOKEN": "short", "TRACE_SAMPLE_RATIO": "2"}))
