@@ -60,6 +60,9 @@ function nameOf(pid: number): string {
     return instance ? `${instance}-app` : path.basename(read(`/proc/${pid}/cmdline`).split('\0').at(-2) ?? 'node');
   }
   if (comm === 'daprd') return `${environ(pid, 'POD_NAME') ?? 'unknown'}-daprd`;
+  // An app in another language (the Go search service) is named by its instance too.
+  const app = environ(pid, 'INSTANCE_NAME');
+  if (app) return `${app}-app`;
   if (comm === 'java' && read(`/proc/${pid}/cmdline`).includes('kafka.Kafka')) return 'kafka';
   const renamed: Record<string, string> = { mariadbd: 'mariadb', 'redis-server': 'redis' };
   return renamed[comm] ?? comm;
