@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	eventsv1 "soulchat/search/gen/soulchat/events/v1"
 	"soulchat/search/internal/domain"
@@ -46,40 +47,108 @@ func (c *Consumer) Mount(mux *http.ServeMux, guard func(http.Handler) http.Handl
 	mux.Handle("POST /events/user-deleted", guard(c.single(c.userDeleted)))
 }
 
-// created takes message.created in bulk: new messages of one request go into one index batch.
+// created takes message.created in bulk: the new messages of one request go into one index
+// batch (one write to disk for up to 100 events, instead of one each).
 func (c *Consumer) created(w http.ResponseWriter, r *http.Request) {
 	var bulk bulkDelivery
 	if err := readJSON(r, &bulk); err != nil {
 		platform.WriteError(w, platform.BadRequest("body is not a bulk delivery"))
 		return
 	}
-	statuses := make([]map[string]string, 0, len(bulk.Entries))
-	for _, entry := range bulk.Entries {
-		err := inConsumerSpan(r.Context(), entry.Event, func(ctx context.Context) error { return c.createdOne(ctx, entry.Event) })
-		outcome := c.count(r.Context(), entry.Event, err)
-		statuses = append(statuses, map[string]string{"entryId": entry.EntryID, "status": string(outcome)})
+	outcomes := make([]Outcome, len(bulk.Entries))
+	spans := make([]trace.Span, len(bulk.Entries))
+	var batch createdBatch
+	for i, entry := range bulk.Entries {
+		ctx, span := startConsumerSpan(r.Context(), entry.Event)
+		spans[i] = span
+		m, eventID, occurred, err := decodeCreated(entry.Event)
+		if err != nil {
+			outcomes[i] = c.count(ctx, entry.Event, err)
+			endSpan(span, err)
+			continue
+		}
+		batch.add(i, eventID, m, occurred)
+	}
+	err := c.applyCreated(&batch)
+	for _, i := range batch.entries {
+		outcomes[i] = c.count(r.Context(), bulk.Entries[i].Event, err)
+		endSpan(spans[i], err)
+	}
+	statuses := make([]map[string]string, len(bulk.Entries))
+	for i, entry := range bulk.Entries {
+		statuses[i] = map[string]string{"entryId": entry.EntryID, "status": string(outcomes[i])}
 	}
 	platform.WriteJSON(w, http.StatusOK, map[string]any{"statuses": statuses})
 }
 
-func (c *Consumer) createdOne(_ context.Context, e cloudEvent) error {
+// createdBatch is the decodable part of one bulk delivery.
+type createdBatch struct {
+	entries  []int
+	eventIDs []string
+	messages []domain.Message
+	occurred []string
+}
+
+func (b *createdBatch) add(entry int, eventID string, m domain.Message, occurredAt string) {
+	b.entries = append(b.entries, entry)
+	b.eventIDs = append(b.eventIDs, eventID)
+	b.messages = append(b.messages, m)
+	b.occurred = append(b.occurred, occurredAt)
+}
+
+// applyCreated indexes the batch's events not applied before (a redelivery, or the same event
+// twice in one request, is skipped), in one write.
+func (c *Consumer) applyCreated(b *createdBatch) error {
+	if len(b.entries) == 0 {
+		return nil
+	}
+	err := c.Index.Write(func(x *index.Index) error {
+		var ids []string
+		var fresh []domain.Message
+		taken := map[string]bool{}
+		for i, id := range b.eventIDs {
+			seen, err := x.Seen(id)
+			if err != nil {
+				return err
+			}
+			if !seen && !taken[id] {
+				taken[id] = true
+				ids, fresh = append(ids, id), append(fresh, b.messages[i])
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return x.Created(ids, fresh)
+	})
+	if err == nil {
+		for _, occurred := range b.occurred {
+			if lag, ok := lagSince(occurred); ok {
+				c.Lag.WithLabelValues(topicCreated).Observe(lag.Seconds())
+			}
+		}
+	}
+	return err
+}
+
+func decodeCreated(e cloudEvent) (domain.Message, string, string, error) {
 	var ev eventsv1.MessageCreated
 	if err := decode(e.Data, &ev); err != nil {
-		return err
+		return domain.Message{}, "", "", err
 	}
 	id, err := envelopeID(ev.GetEnvelope())
 	if err != nil {
-		return err
+		return domain.Message{}, "", "", err
 	}
 	created, err := time.Parse(time.RFC3339Nano, ev.GetCreatedAt())
 	if err != nil || ev.GetMessageId() == "" || ev.GetConversationId() == "" {
-		return errMalformed
+		return domain.Message{}, "", "", errMalformed
 	}
 	m := domain.Message{
 		ID: ev.GetMessageId(), ConversationID: ev.GetConversationId(), Seq: ev.GetSeq(), SenderID: ev.GetSenderId(),
 		Kind: ev.GetKind(), Content: ev.GetContent(), CreatedAt: created,
 	}
-	return c.applyOnce(id, topicCreated, ev.GetEnvelope(), func(x *index.Index) error { return x.Created([]string{id}, []domain.Message{m}) })
+	return m, id, ev.GetEnvelope().GetOccurredAt(), nil
 }
 
 func (c *Consumer) updated(_ context.Context, e cloudEvent) error {
@@ -141,8 +210,10 @@ func (c *Consumer) single(apply func(context.Context, cloudEvent) error) http.Ha
 			platform.WriteError(w, platform.BadRequest("body is not a CloudEvent"))
 			return
 		}
-		err := inConsumerSpan(r.Context(), e, func(ctx context.Context) error { return apply(ctx, e) })
-		platform.WriteJSON(w, http.StatusOK, map[string]string{"status": string(c.count(r.Context(), e, err))})
+		ctx, span := startConsumerSpan(r.Context(), e)
+		err := apply(ctx, e)
+		endSpan(span, err)
+		platform.WriteJSON(w, http.StatusOK, map[string]string{"status": string(c.count(ctx, e, err))})
 	}
 }
 

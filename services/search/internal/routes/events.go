@@ -84,18 +84,19 @@ func subscriptions() []subscription {
 	}
 }
 
-// inConsumerSpan continues the publisher's trace (the CloudEvent's traceparent) into a span.
-func inConsumerSpan(ctx context.Context, e cloudEvent, run func(context.Context) error) error {
+// startConsumerSpan continues the publisher's trace (the CloudEvent's traceparent) in a span.
+func startConsumerSpan(ctx context.Context, e cloudEvent) (context.Context, trace.Span) {
 	carrier := propagation.MapCarrier{"traceparent": e.TraceParent}
 	ctx = otel.GetTextMapPropagator().Extract(ctx, carrier)
-	ctx, span := otel.Tracer("search").Start(ctx, "consume "+e.Topic, trace.WithSpanKind(trace.SpanKindConsumer),
+	return otel.Tracer("search").Start(ctx, "consume "+e.Topic, trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(attribute.String("messaging.destination.name", e.Topic), attribute.String("messaging.message.id", e.ID)))
-	defer span.End()
-	err := run(ctx)
+}
+
+func endSpan(span trace.Span, err error) {
 	if err != nil {
 		span.RecordError(err)
 	}
-	return err
+	span.End()
 }
 
 func outcomeOf(ctx context.Context, log *slog.Logger, e cloudEvent, err error) Outcome {
