@@ -243,3 +243,17 @@ func TestRebuildSwapsInAFreshIndexAndKeepsDeletedUsersOut(t *testing.T) {
 		return nil
 	})
 }
+
+func TestAQueryAsksForCJKBigramsOnlyAndALoneCharacterAsItself(t *testing.T) {
+	cases := map[string]string{
+		"会议项目":        "[会议 议项 项目]",
+		"吃":           "[吃]",
+		"Ｒｅｐｏｒｔ 🎉 东京": "[report 🎉 东京]",
+		"火锅 火锅":       "[火锅]",
+	}
+	for text, want := range cases {
+		if got := fmt.Sprint(queryTerms(text)); got != want {
+			t.Errorf("%s: terms %s, want %s", text, got, want)
+		}
+	}
+}

@@ -48,11 +48,12 @@ func (x *Index) Search(q domain.Query, conversations []string) (domain.Page, err
 }
 
 func buildQuery(q domain.Query, conversations []string) query.Query {
-	text := bleve.NewMatchQuery(q.Text)
-	text.SetField(fieldContent)
-	text.Analyzer = textAnalyzer
-	text.SetOperator(query.MatchQueryOperatorAnd)
-	must := []query.Query{text, termsQuery(fieldConversation, conversations)}
+	must := []query.Query{termsQuery(fieldConversation, conversations)}
+	for _, term := range queryTerms(q.Text) {
+		t := bleve.NewTermQuery(term)
+		t.SetField(fieldContent)
+		must = append(must, t)
+	}
 	if q.SenderID != "" {
 		must = append(must, termsQuery(fieldSender, []string{q.SenderID}))
 	}
