@@ -60,6 +60,9 @@ var errMalformed = errors.New("malformed event")
 // Newer fields from a newer publisher are ignored, so a contract can grow without breaking us.
 var decoder = protojson.UnmarshalOptions{DiscardUnknown: true}
 
+// decodeReply reads another service's answer (a proto contract as JSON).
+func decodeReply(body []byte, into proto.Message) error { return decoder.Unmarshal(body, into) }
+
 func decode(data json.RawMessage, into proto.Message) error {
 	if err := decoder.Unmarshal(data, into); err != nil {
 		return errors.Join(errMalformed, err)

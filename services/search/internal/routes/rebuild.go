@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
-
 	chatv1 "soulchat/search/gen/soulchat/chat/v1"
 	"soulchat/search/internal/domain"
 	"soulchat/search/internal/index"
@@ -77,7 +75,7 @@ func (b *Rebuilder) page(ctx context.Context, after string) (*chatv1.MessageExpo
 		return nil, err
 	}
 	var page chatv1.MessageExportPage
-	return &page, (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(body, &page)
+	return &page, decodeReply(body, &page)
 }
 
 func split(exported []*chatv1.ExportedMessage) (messages []domain.Message, deleted []string) {

@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
-
 	chatv1 "soulchat/search/gen/soulchat/chat/v1"
 	"soulchat/search/internal/domain"
 	"soulchat/search/internal/index"
@@ -81,7 +79,7 @@ func (s *Searcher) conversationsOf(ctx context.Context, userID string) ([]string
 		return nil, err
 	}
 	var res chatv1.UserConversationsResponse
-	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(body, &res); err != nil {
+	if err := decodeReply(body, &res); err != nil {
 		return nil, err
 	}
 	return res.GetConversationIds(), nil
