@@ -4,9 +4,13 @@
  * A renamed or misspelt metric makes a panel silently empty; here it fails a test instead.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expandReplicas, instanceName } from '../../tools/stack/topology.ts';
-import { newPerson } from '../harness/people.ts';
+import { connectDevice } from '../harness/chat-client.ts';
+import { call } from '../harness/http.ts';
+import { newPerson, type Person } from '../harness/people.ts';
 import { eventually, sharedStack } from '../harness/stack.ts';
 import { alertQueries, dashboardQueries, metricNames, type Query } from './promql.ts';
 
@@ -56,6 +60,44 @@ async function exported(): Promise<Set<string>> {
   return names;
 }
 
+/**
+ * One message through the ingress into a group, then one search for it: chat publishes
+ * message.created, the search app indexes it (search_index_lag_seconds, search_events_total) and
+ * answers GET /search. Those families are labelled, so the Go client exports them only once used.
+ */
+async function sendAndSearch(owner: Person, groupId: string): Promise<void> {
+  assert.ok(info.ingress, 'the shared stack runs the ingress');
+  const word = `obs${randomUUID().slice(0, 8)}`;
+  const sent = await call(`${info.ingress.url}/conversations/${groupId}/messages`, {
+    body: { clientMsgId: randomUUID(), content: `dashboard probe ${word}` },
+    token: owner.token,
+  });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  const found = await eventually(
+    () => call<{ results: unknown[] }>(`${info.ingress?.url}/search?q=${word}`, { token: owner.token }),
+    (r) => r.status === 200 && r.body.results.length === 1,
+    30_000,
+    `search to find "${word}"`,
+  );
+  assert.equal(found.body.results.length, 1, JSON.stringify(found.body));
+}
+
+/** A PromQL query's finite sample values, at Prometheus' now. */
+async function samples(expr: string): Promise<number[]> {
+  const prometheus = info.telemetry?.prometheusUrl;
+  assert.ok(prometheus);
+  const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+    signal: AbortSignal.timeout(5000),
+  });
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { value: [number, string] }[] };
+  };
+  assert.equal(body.status, 'success', `${expr}: ${body.error}`);
+  return body.data.result.map((r) => Number(r.value[1])).filter(Number.isFinite);
+}
+
 function missingFrom(names: Set<string>, queries: Query[]): string[] {
   return queries.flatMap((q) =>
     metricNames(q.expr)
@@ -64,18 +106,40 @@ function missingFrom(names: Set<string>, queries: Query[]): string[] {
   );
 }
 
-describe('dashboards and alerts name only metrics the stack exports', { timeout: 180_000 }, () => {
+describe('dashboards and alerts name only metrics the stack exports', { timeout: 300_000 }, () => {
   const dashboards = dashboardQueries();
   const alerts = alertQueries();
+  let probe: { owner: Person; groupId: string };
 
   before(async () => {
     // Dapr's sidecars export a component or workflow metric only after its first use: one
     // registration runs the saga (workflow, invocation, state), publishes user.registered
-    // (pub/sub egress) and has the notification service consume it and send the welcome email
-    // (pub/sub ingress, output binding).
+    // (the outbox publishes in bulk) and has the notification service consume it and send the
+    // welcome email (pub/sub ingress, output binding). A typing frame is chat's one single
+    // publish (pub/sub egress); a message is consumed in bulk by search.
     const user = info.apps.find((a) => a.id === 'user');
     assert.ok(user, 'the shared stack runs the user service');
-    await newPerson(`http://127.0.0.1:${user.port}`, 'obs');
+    const [owner, member] = [
+      await newPerson(`http://127.0.0.1:${user.port}`, 'obs'),
+      await newPerson(`http://127.0.0.1:${user.port}`, 'obs'),
+    ];
+    assert.ok(info.ingress, 'the shared stack runs the ingress');
+    const group = await call<{ id: string }>(`${info.ingress.url}/groups`, {
+      body: { name: 'dashboards', description: '', memberIds: [member.id] },
+      token: owner.token,
+    });
+    assert.equal(group.status, 201, JSON.stringify(group.body));
+    probe = { owner, groupId: group.body.id };
+    const device = await connectDevice(info.ingress.url, owner.token);
+    try {
+      device.send({ type: 'typing', conversationId: probe.groupId });
+      device.send({ type: 'ping' });
+      await device.waitFor((f) => f.type === 'pong');
+    } finally {
+      await device.close();
+    }
+    // The search app's own families (the search dashboard) exist from its first indexed event on.
+    await sendAndSearch(owner, probe.groupId);
   });
 
   test('the metric names are read out of PromQL, not out of functions, labels or keywords', () => {
@@ -105,6 +169,30 @@ describe('dashboards and alerts name only metrics the stack exports', { timeout:
       [...new Set(missingFrom(names, [...dashboards, ...alerts]))],
       [],
       'named in a query but exported by nobody',
+    );
+  });
+
+  test('the search dashboard draws a line in every panel once messages are indexed and searched', {
+    skip: !info.telemetry?.prometheusUrl,
+  }, async () => {
+    // Its series are new: a rate needs an increase between two scrapes, so keep the app busy
+    // (a message and a search every couple of seconds) until each panel yields a finite value.
+    const panels = dashboards
+      .filter((q) => q.where.startsWith('soulchat-search.json'))
+      .map((q) => ({ ...q, expr: q.expr.replaceAll('$__rate_interval', '1m') }));
+    assert.ok(panels.length >= 5, `only ${panels.length} search panel queries`);
+    const deadline = Date.now() + 90_000;
+    let blank = panels;
+    while (blank.length > 0 && Date.now() < deadline) {
+      await sendAndSearch(probe.owner, probe.groupId);
+      const results = await Promise.all(blank.map(async (q) => ({ q, values: await samples(q.expr) })));
+      blank = results.filter((r) => r.values.length === 0).map((r) => r.q);
+      if (blank.length > 0) await sleep(2000);
+    }
+    assert.deepEqual(
+      blank.map((q) => `${q.where}: ${q.expr}`),
+      [],
+      'panels without data after 90 s of messages and searches',
     );
   });
 });

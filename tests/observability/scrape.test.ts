@@ -39,7 +39,8 @@ describe('Prometheus scrapes the whole stack', { skip: !telemetry?.prometheusUrl
     const jobs = new Set(targets.map((t) => t.labels.job));
     for (const job of ['apps', 'sidecars', 'dapr-control-plane', 'envoy']) assert.ok(jobs.has(job), `job ${job}`);
     const services = new Set(targets.filter((t) => t.labels.job === 'apps').map((t) => t.labels.service));
-    for (const s of ['user', 'profile', 'chat', 'notification']) assert.ok(services.has(s), `the ${s} app is scraped`);
+    // Every app of the stack, Node or Go (search serves client_golang's exposition).
+    for (const s of new Set(sharedStack().apps.map((a) => a.id))) assert.ok(services.has(s), `the ${s} app is scraped`);
   });
 
   test('the request counters move: requests made now show up in the next scrape', async () => {

@@ -117,7 +117,7 @@ describe('one trace per request across Envoy, the sidecars and every service', {
     assert.ok(!readFileSync(path.join(info.runDir, 'logs', 'user-app.log'), 'utf8').includes('long enough password'));
   });
 
-  test('a group message with a mention: chat (send, fan-out on both instances), notification (mention), and back to chat (live push)', async () => {
+  test('a group message with a mention: chat (send, fan-out on both instances), notification (mention), search (index), and back to chat (live push)', async () => {
     assert.ok(ingress);
     const [alice, bob] = (await Promise.all([
       newPerson(`${ingress.url}`, 'ta'),
@@ -168,8 +168,20 @@ describe('one trace per request across Envoy, the sidecars and every service', {
     );
     assert.equal(search.length, 1, 'one trace for the message');
     const traceId = search[0]?.traceID ?? '';
-    const trace = await traceWith(traceId, ['chat', 'notification'], 'POST /events/fanout/notification-created');
+    const trace = await traceWith(
+      traceId,
+      ['chat', 'notification', 'search'],
+      'POST /events/fanout/notification-created',
+    );
     const operations = trace.spans.map((s) => s.operationName);
+    // The search service (Go) continues the trace from the CloudEvent's traceparent, not from a header.
+    const consumed = trace.spans.filter(
+      (s) => trace.processes[s.processID]?.serviceName === 'search' && s.operationName === 'consume message.created',
+    );
+    assert.equal(consumed.length, 1, `search indexed the message once in this trace (${JSON.stringify(operations)})`);
+    const tags = new Map(consumed[0]?.tags.map((t) => [t.key, String(t.value)]));
+    assert.equal(tags.get('span.kind'), 'consumer');
+    assert.equal(tags.get('messaging.destination.name'), 'message.created');
     const fanout = trace.spans.filter((s) => s.operationName === 'POST /events/fanout/message-created');
     const instances = new Set(fanout.map((s) => s.processID));
     assert.ok(instances.size >= 2, `both chat instances pushed the message (${JSON.stringify(operations)})`);

@@ -40,7 +40,8 @@ export async function newPerson(from: string, extra: Record<string, string> = {}
   };
 }
 
-export const serviceIds = ['user', 'profile', 'chat', 'notification'] as const;
+/** The apps with public routes of their own (web serves files only), the Go search app included. */
+export const serviceIds = ['user', 'profile', 'chat', 'notification', 'search'] as const;
 export type ServiceId = (typeof serviceIds)[number];
 
 /** A service's own port (the first instance's), for calls that bypass Envoy. */
@@ -48,6 +49,16 @@ export function serviceUrl(id: ServiceId): string {
   const app = stack.apps.find((a) => a.id === id);
   assert.ok(app, `the shared stack runs ${id}`);
   return `http://127.0.0.1:${app.port}`;
+}
+
+/**
+ * The header a service's sidecar adds to every call it delivers (APP_API_TOKEN). The search app
+ * admits only its sidecar on every route, /search included; the Node apps on sidecar-only routes.
+ */
+export function sidecarHeaders(id: ServiceId): Record<string, string> {
+  const app = stack.apps.find((a) => a.id === id);
+  assert.ok(app, `the shared stack runs ${id}`);
+  return { 'dapr-api-token': app.appApiToken };
 }
 
 export function direct<T>(id: ServiceId, path: string, options: Parameters<typeof call>[1] = {}): Promise<Reply<T>> {

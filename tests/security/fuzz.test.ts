@@ -1,8 +1,9 @@
 /**
  * Property-based fuzzing of every public endpoint through Envoy with schemathesis (pinned in
  * tools/versions.env, installed by tools/setup.sh). Each service's OpenAPI document is read from
- * the service's own port (/openapi.json is not routed by Envoy), cut down to the paths Envoy
- * routes to that service, and replayed against the Envoy URL with a real access token.
+ * the service's own port at /openapi/<id>.json (the path every app serves, Node or Go), cut down
+ * to the paths Envoy routes to that service, and replayed against the Envoy URL with a real
+ * access token.
  * FUZZ_MAX_EXAMPLES and FUZZ_SEED tune a run; see README, Security.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ const from = '127.0.0.44';
 /** The fuzz's own client address: its 429s and failed logins stay its own (see fuzz_source.py). */
 const fuzzFrom = '127.0.0.45';
 const maxExamples = process.env.FUZZ_MAX_EXAMPLES ?? '10';
-/** All four services within this; each run is cut off at its share. */
+/** All the services within this; each run is cut off at its share. */
 const budgetMs = 300_000;
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -182,7 +183,7 @@ describe('fuzzing every public endpoint through Envoy', () => {
     const started = Date.now();
     const runs: Run[] = [];
     for (const [i, service] of serviceIds.entries()) {
-      const doc = (await direct<Document>(service, '/openapi.json')).body;
+      const doc = (await direct<Document>(service, `/openapi/${service}.json`)).body;
       const prefixes = publicPrefixes(service);
       doc.paths = Object.fromEntries(Object.entries(doc.paths).filter(([p]) => routed(p, prefixes)));
       assert.ok(Object.keys(doc.paths).length > 0, `${service} has public paths`);

@@ -155,6 +155,7 @@ describe('access-control policies: each app may call only what it needs', () => 
       ['profile', 'POST', 'internal/profiles'],
       ['chat', 'POST', 'internal/presence'],
       ['notification', 'GET', 'internal/anything'],
+      ['search', 'POST', 'internal/rebuild'],
     ] as const) {
       assertDenied(await invoke(edge, appId, method, path), 'ingress');
     }

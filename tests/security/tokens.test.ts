@@ -14,6 +14,7 @@ import {
   type ServiceId,
   serviceIds,
   serviceUrl,
+  sidecarHeaders,
 } from './client.ts';
 
 const from = '127.0.0.41';
@@ -36,7 +37,12 @@ const protectedRoute = (id: ServiceId, alice: Person): string =>
     profile: `/profiles/${alice.id}`,
     chat: '/conversations',
     notification: '/notifications/unread-count',
+    search: '/search?q=hello',
   })[id];
+
+/** On its own port, as its sidecar delivers it (with the app token): only the user token can be wrong. */
+const ownCheck = <T>(id: ServiceId, alice: Person, token: string) =>
+  direct<T>(id, protectedRoute(id, alice), { token, headers: sidecarHeaders(id) });
 
 describe('access tokens', () => {
   let alice: Person;
@@ -75,7 +81,7 @@ describe('access tokens', () => {
       assert.equal(me.status, 200, me.text);
       assert.equal(me.json<{ id: string }>().id, alice.id);
       for (const id of serviceIds) {
-        const reply = await direct(id, protectedRoute(id, alice), { token });
+        const reply = await ownCheck(id, alice, token);
         assert.equal(reply.status, 200, `${id}: ${JSON.stringify(reply.body)}`);
       }
     }
@@ -99,14 +105,14 @@ describe('access tokens', () => {
       // Envoy's jwt_authn: a JSON 401 (RFC 6750 invalid_token, a wrong audience included), for
       // HTTP routes and for the WebSocket upgrade alike: refused before any service sees it.
       const [status, code] = [401, 'UNAUTHORIZED'];
-      for (const path of ['/me', `/profiles/${alice.id}`, '/conversations', '/notifications']) {
+      for (const path of ['/me', `/profiles/${alice.id}`, '/conversations', '/notifications', '/search?q=hello']) {
         assertRefused(await edge(path, { from, token }), status, code);
       }
       const ws = await refusedUpgrade(`${ingress.url.replace(/^http/, 'ws')}/ws?access_token=${token}`);
       assert.equal(ws.status, status, ws.body);
       // Each service on its own port, no Envoy in front: its own verifier refuses the token too.
       for (const id of serviceIds) {
-        const reply = await direct<ErrorBody>(id, protectedRoute(id, alice), { token });
+        const reply = await ownCheck<ErrorBody>(id, alice, token);
         assert.equal(reply.status, 401, `${id}: ${JSON.stringify(reply.body)}`);
         assert.equal(reply.body.error.code, 'UNAUTHORIZED', id);
       }
