@@ -34,6 +34,9 @@ row envoy "$ENVOY_VERSION" "$(version_of "$ENVOY_BIN" "$ENVOY_BIN" --version | g
 row helm "$HELM_VERSION" "$(version_of "$HELM_BIN" "$HELM_BIN" version --short | sed -E 's/^v([0-9.]+).*/\1/')" "$HELM_BIN"
 row kubeconform "$KUBECONFORM_VERSION" "$(version_of "$KUBECONFORM_BIN" "$KUBECONFORM_BIN" -v | tr -d v)" "$KUBECONFORM_BIN"
 row protoc-gen-go "$PROTOC_GEN_GO_VERSION" "$(version_of "$PROTOC_GEN_GO_BIN" "$PROTOC_GEN_GO_BIN" --version | sed -E 's/.* v([0-9.]+).*/\1/')" "$PROTOC_GEN_GO_BIN"
+# The search service is built from this clone's Go sources: found is their hash (also in the
+# path) once a finished build of exactly these sources is in the cache; after an edit, MISSING.
+row search sources "$([[ -x $SEARCH_BIN && -f $(dirname "$SEARCH_BIN")/.complete ]] && search_source_hash)" "$SEARCH_BIN"
 row k8s-schemas "$KUBERNETES_VALIDATE_VERSION" "$([[ -f $KUBE_VALIDATE_HOME/.complete ]] && echo "$KUBERNETES_VALIDATE_VERSION")" "$KUBE_VALIDATE_HOME"
 row dapr-crds "$DAPR_VERSION" "$([[ -f $DAPR_CRD_SCHEMAS/.complete ]] && echo "$DAPR_VERSION")" "$DAPR_CRD_SCHEMAS"
 row aiosmtpd "$AIOSMTPD_VERSION" "$([[ -f $AIOSMTPD_HOME/.complete ]] && echo "$AIOSMTPD_VERSION")" "$AIOSMTPD_HOME"

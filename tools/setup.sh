@@ -321,16 +321,24 @@ prometheus_cli() {
 with_tilt=0
 with_observability=0
 with_images=0
+search_only=0
 for arg in "$@"; do
   case $arg in
   --tilt) with_tilt=1 ;;
   --observability) with_observability=1 ;;
   --images) with_images=1 ;;
-  *) echo "[setup] unknown option $arg (known: --tilt, --observability, --images)" >&2; exit 2 ;;
+  --search-only) search_only=1 ;;
+  *) echo "[setup] unknown option $arg (known: --tilt, --observability, --images, --search-only)" >&2; exit 2 ;;
   esac
 done
 
 started=$SECONDS
+# Tilt's search piece, before each start: the binary for the sources as they are now, nothing else.
+if [[ $search_only -eq 1 ]]; then
+  require_tool go "install Go $(grep -m1 '^go ' "$root/services/search/go.mod" | cut -d' ' -f2) or newer"
+  search_binary
+  exit 0
+fi
 check_toolchains
 npm_packages
 web_bundle

@@ -37,12 +37,29 @@ const subscriptionApp = [
 ];
 
 interface PodSpec {
-  securityContext: { runAsUser?: number };
+  securityContext: { runAsUser?: number; fsGroup?: number };
   containers: Array<{
     image: string;
+    env: Array<{ name: string; value?: string }>;
+    volumeMounts?: Array<{ name: string; mountPath: string }>;
     securityContext: { readOnlyRootFilesystem?: boolean; capabilities?: unknown };
   }>;
+  volumes?: Array<{ name: string; emptyDir?: unknown; persistentVolumeClaim?: { claimName: string } }>;
 }
+
+interface DeploymentSpec {
+  replicas?: number;
+  strategy?: { type: string };
+  template: { spec: PodSpec };
+}
+
+/** The app that must run as one pod: its consumer group is per app id (values: singleInstance). */
+const singleInstance = 'search';
+
+const deploymentOf = (docs: ReturnType<typeof documents>, appId: string) =>
+  docs.find((d) => d.kind === 'Deployment' && d.metadata.name === `soulchat-${appId}`)?.spec as
+    | DeploymentSpec
+    | undefined;
 
 function rendered(profile: string): string {
   const r = renderProfile(profile);
@@ -118,12 +135,19 @@ describe('the Helm chart', () => {
         .template;
       assert.equal(template.metadata.annotations['dapr.io/app-id'], app.id);
       assert.equal(template.metadata.annotations['dapr.io/app-port'], String(app.port));
-      for (const kind of ['Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
+      for (const kind of ['Service', 'PodDisruptionBudget']) {
         assert.ok(
           docs.some((d) => d.kind === kind && d.metadata.name === `soulchat-${app.id}`),
           `${kind} ${app.id}`,
         );
       }
+      assert.equal(
+        docs.some((d) => d.kind === 'HorizontalPodAutoscaler' && d.metadata.name === `soulchat-${app.id}`),
+        app.id !== singleInstance,
+        `an autoscaler for ${app.id} unless it must run alone`,
+      );
+      const env = deploymentOf(docs, app.id)?.template.spec.containers[0]?.env.map((e) => e.name) ?? [];
+      assert.equal(env.includes('DATABASE_URL'), app.database !== undefined, `${app.id}: DATABASE_URL iff a database`);
     }
     const local = [...loadProfile('kafka-mysql').files.keys()].filter((n) => n !== 'secretstore').sort();
     const components = docs.filter((d) => d.kind === 'Component');
@@ -151,6 +175,41 @@ describe('the Helm chart', () => {
       assert.equal(container?.securityContext.readOnlyRootFilesystem, true, 'as test:images runs them');
       assert.deepEqual(container?.securityContext.capabilities, { drop: ['ALL'] });
     }
+  });
+
+  test('the search app runs as one pod, never two, with a writable DATA_DIR on a read-only root', () => {
+    const deployed = loadTopology().apps.filter((a) => a.id !== 'skeleton');
+    // Values that would scale it are overruled: two pods would split its events (values.yaml).
+    const scaled = ['--set', `services.${singleInstance}.replicas=3`];
+    for (const extra of [[], [...scaled, '--set', `services.${singleInstance}.autoscaling.enabled=true`]]) {
+      const r = helmTemplate(extra);
+      assert.equal(r.status, 0, r.stderr);
+      const docs = documents(r.stdout);
+      const search = deploymentOf(docs, singleInstance);
+      assert.equal(search?.replicas, 1);
+      assert.deepEqual(search?.strategy, { type: 'Recreate' }, 'a rollout stops the old pod before the new one');
+      assert.ok(!docs.some((d) => d.kind === 'HorizontalPodAutoscaler' && d.metadata.name.endsWith(singleInstance)));
+    }
+    const docs = documents(rendered('kafka-redis'));
+    for (const app of deployed) {
+      const pod = deploymentOf(docs, app.id)?.template.spec;
+      const container = pod?.containers[0];
+      const dataDir = container?.env.find((e) => e.name === 'DATA_DIR')?.value;
+      if (app.id !== singleInstance) {
+        assert.equal(dataDir, undefined, `${app.id} keeps no files`);
+        assert.equal(pod?.volumes, undefined, `${app.id} has nothing writable`);
+        continue;
+      }
+      const mount = container?.volumeMounts?.find((m) => m.mountPath === dataDir);
+      assert.ok(mount, 'DATA_DIR is a mounted volume');
+      assert.equal(container?.securityContext.readOnlyRootFilesystem, true);
+      assert.deepEqual(pod?.volumes?.find((v) => v.name === mount.name)?.emptyDir, { sizeLimit: '2Gi' });
+      assert.equal(pod?.securityContext.fsGroup, 10001, 'the volume is writable by the image uid and gid');
+    }
+    const claim = helmTemplate(['--set', `services.${singleInstance}.data.persistentVolumeClaim=search-index`]);
+    assert.equal(claim.status, 0, claim.stderr);
+    const volumes = deploymentOf(documents(claim.stdout), singleInstance)?.template.spec.volumes;
+    assert.deepEqual(volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'search-index' } }]);
   });
 
   test('the network policy lets the monitoring namespace scrape each app and each sidecar', () => {

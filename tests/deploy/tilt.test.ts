@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expandReplicas, instanceName, loadTopology, repoRoot } from '../../tools/stack/topology.ts';
@@ -24,6 +24,45 @@ async function ready(port: number): Promise<boolean> {
     return res.status === 200;
   } catch {
     return false;
+  }
+}
+
+/** Where setup.sh puts the Go binary for the sources as they are now (keyed by their hash). */
+const goBinaryPath = () =>
+  execFileSync('bash', ['-c', 'source tools/lib.sh && echo "$SEARCH_BIN"'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+
+/**
+ * A Go source changing: the piece must build a binary for the new sources before it starts the
+ * app again. The probe is an empty test file, which changes the sources' hash but not the program.
+ */
+async function assertRebuiltOnChange(output: () => string, app: (typeof apps)[number]): Promise<void> {
+  const marker = `[tilt] app:${instanceName(app)} is up`;
+  assert.ok(await eventually(() => ready(app.port), Boolean, 120_000), `${app.id} is ready before the change`);
+  const before = output().split(marker).length;
+  const probe = path.join(repoRoot, app.workspace, `tilt_reload_probe_${tiltOffset}_test.go`);
+  writeFileSync(probe, 'package main\n');
+  const binary = goBinaryPath();
+  try {
+    assert.equal(existsSync(binary), false, `no binary for the changed sources yet (${binary})`);
+    const restarted = await eventually(
+      async () => output().split(marker).length,
+      (n) => n > before,
+      300_000,
+    );
+    assert.ok(restarted > before, `${app.id} restarted after the Go change:\n${tail(output())}`);
+    assert.ok(existsSync(binary), `built for the changed sources before the start: ${binary}`);
+    assert.match(
+      output()
+        .split(marker)
+        .slice(before - 1)
+        .join(marker),
+      /search service\s+built/,
+    );
+    assert.ok(await eventually(() => ready(app.port), Boolean, 60_000), `${app.id} is ready again`);
+  } finally {
+    unlinkSync(probe);
+    // The built binary was for a tree that no longer exists: leave the cache as it was.
+    rmSync(path.dirname(path.dirname(binary)), { recursive: true, force: true });
   }
 }
 
@@ -57,7 +96,17 @@ describe('Tilt runs the stack of stack.json', { timeout: 900_000 }, () => {
     }
     for (const app of apps) {
       const r = plan.resources.find((x) => x.name === instanceName(app));
-      assert.ok(r?.deps.includes(path.join(app.workspace, 'src')), `${app.id} reloads when its code changes`);
+      if (app.runtime === 'go') {
+        // Its module folder (go.mod, main.go, internal/), not packages/: a Go app imports none of them.
+        assert.ok(r?.deps.includes(app.workspace), `${app.id} rebuilds and restarts when its module changes`);
+        assert.deepEqual(
+          r?.deps.filter((d) => d.startsWith('packages/') || d.startsWith('services/')),
+          [app.workspace],
+          `${app.id} restarts for its own module only`,
+        );
+      } else {
+        assert.ok(r?.deps.includes(path.join(app.workspace, 'src')), `${app.id} reloads when its code changes`);
+      }
       assert.deepEqual(r?.readiness, { http: { port: app.port, path: '/readyz' } });
       assert.deepEqual(r?.labels, ['services']);
     }
@@ -119,6 +168,7 @@ describe('Tilt runs the stack of stack.json', { timeout: 900_000 }, () => {
       );
       assert.ok(restarted > before, `the app restarted:\n${tail(tilt.output())}`);
       assert.ok(await eventually(() => ready(first.port), Boolean, 60_000), 'and is ready again');
+      for (const app of apps.filter((a) => a.runtime === 'go')) await assertRebuiltOnChange(tilt.output, app);
     } finally {
       tilt.child.kill('SIGINT');
       await tilt.exited;

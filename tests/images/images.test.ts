@@ -3,7 +3,11 @@
  * runs this suite beside the e2e suites, which run against the same images).
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
 import { imageRef, imageTag } from '../../tools/images/images.ts';
 import { podman } from '../../tools/images/podman.ts';
 import { locateToolchain } from '../../tools/stack/toolchain.ts';
@@ -16,9 +20,12 @@ const toolchain = locateToolchain();
 const checkout = imageTag();
 
 interface ImageInspect {
-  Config: { User: string; Labels: Record<string, string>; Cmd: string[] };
+  Config: { User: string; Labels: Record<string, string>; Cmd?: string[]; Entrypoint?: string[] };
   Healthcheck?: { Test: string[] };
 }
+
+const work = mkdtempSync(path.join(tmpdir(), 'soulchat-images-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 async function configOf(ref: string) {
   const [image] = JSON.parse(await podman(toolchain, ['image', 'inspect', ref])) as ImageInspect[];
@@ -26,22 +33,44 @@ async function configOf(ref: string) {
   return { ...image.Config, Healthcheck: image.Healthcheck };
 }
 
-/** Lists the image's files with its own node (the image has no shell and no ls). */
-async function filesOf(ref: string): Promise<string[]> {
-  // A walk that steps over what the image's user may not read (/etc/ssl/private, say).
-  const script = `const fs = require('node:fs');
-    const walk = (d) => { let names = []; try { names = fs.readdirSync(d); } catch { return; }
-      for (const n of names) { const f = d + n; console.log(f.slice(1)); if (fs.lstatSync(f).isDirectory()) walk(f + '/'); } };
-    for (const top of fs.readdirSync('/')) if (!['proc', 'sys', 'dev'].includes(top)) { console.log(top); walk('/' + top + '/'); }`;
-  return (await nodeIn(ref, script)).split('\n').filter(Boolean);
+/**
+ * Unpacks the image's filesystem into a folder of the host (podman export of a container never
+ * started), so the check needs nothing in the image: the Go image has no shell and no node.
+ */
+async function unpack(ref: string): Promise<{ dir: string; files: string[] }> {
+  const name = `soulchat-files-${path.basename(ref).replace(/[^a-z0-9]/g, '-')}`;
+  const tar = path.join(work, `${name}.tar`);
+  await podman(toolchain, ['rm', '--force', '--ignore', name]);
+  await podman(toolchain, ['create', '--name', name, '--no-healthcheck', '--network', 'none', ref]);
+  try {
+    await podman(toolchain, ['export', '--output', tar, name]);
+  } finally {
+    await podman(toolchain, ['rm', '--force', '--ignore', name]);
+  }
+  const dir = path.join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  execFileSync('tar', ['-xf', tar, '-C', dir, '--no-same-owner']);
+  const listing = execFileSync('tar', ['-tf', tar], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  rmSync(tar);
+  return {
+    dir,
+    files: listing
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')),
+  };
 }
+
+const shellsAndInstallers = ['usr/bin/sh', 'usr/bin/bash', 'usr/bin/apt', 'usr/bin/dpkg', 'usr/bin/npm'];
 
 /** Runs node inside the image (it has no shell), with no network. */
 const nodeIn = (ref: string, script: string) =>
   podman(toolchain, ['run', '--rm', '--no-healthcheck', '--network', 'none', ref, '/usr/bin/node', '-e', script]);
 
 for (const app of loadTopology().apps) {
-  describe(`image of ${app.id}`, () => {
+  const go = app.runtime === 'go';
+  describe(`image of ${app.id} (${go ? 'Go, from scratch' : 'Node'})`, () => {
     const ref = imageRef(app.id, tag);
 
     test('runs as the non-root uid the chart names, with OCI labels and a health check', async () => {
@@ -49,13 +78,55 @@ for (const app of loadTopology().apps) {
       assert.equal(config.User, '10001:10001');
       assert.equal(config.Labels['org.opencontainers.image.revision'], checkout.commit);
       assert.equal(config.Labels['org.opencontainers.image.version'], checkout.version);
+      assert.equal(config.Labels['org.opencontainers.image.title'], `soulchat-${app.id}`);
       assert.match(config.Labels['org.opencontainers.image.source'] ?? '', /^https:\/\//);
-      assert.deepEqual(config.Healthcheck?.Test.slice(-2), ['/usr/bin/node', '/app/healthcheck.mjs']);
-      assert.deepEqual(config.Cmd.slice(-1), ['/app/main.mjs']);
+      if (go) {
+        // The binary answers its own health check (`search healthcheck`): no shell or curl needed.
+        assert.deepEqual(config.Healthcheck?.Test, ['CMD', `/app/${app.id}`, 'healthcheck']);
+        assert.deepEqual(config.Entrypoint, [`/app/${app.id}`]);
+      } else {
+        assert.deepEqual(config.Healthcheck?.Test.slice(-2), ['/usr/bin/node', '/app/healthcheck.mjs']);
+        assert.deepEqual(config.Cmd?.slice(-1), ['/app/main.mjs']);
+      }
     });
 
+    if (go) {
+      test('holds its static binary and the CA bundle only: no Node, no libc, no shell, no package manager', async () => {
+        const { dir, files } = await unpack(ref);
+        const regular = files.filter((f) => !files.some((other) => other.startsWith(`${f}/`)));
+        // podman writes an empty /etc/resolv.conf into every container it creates.
+        assert.deepEqual(regular.filter((f) => f !== 'etc/resolv.conf').sort(), [
+          `app/${app.id}`,
+          'etc/ssl/certs/ca-certificates.crt',
+          'var/lib/dpkg/status',
+        ]);
+        for (const tool of [...shellsAndInstallers, 'usr/bin/node']) assert.ok(!files.includes(tool), `no ${tool}`);
+        // Go's record of the build, which scanners read from the binary: its module, no cgo.
+        const info = execFileSync('go', ['version', '-m', path.join(dir, 'app', app.id)], { encoding: 'utf8' });
+        assert.match(info, /^\s+path\s+soulchat\/search$/m);
+        assert.match(info, /^\s+build\s+CGO_ENABLED=0$/m, 'static: nothing to link at run time');
+        assert.match(info, /^\s+dep\s+github\.com\/blevesearch\/bleve\/v2\s+v/m, 'its dependencies, by version');
+        const bundle = readFileSync(path.join(dir, 'etc/ssl/certs/ca-certificates.crt'), 'utf8');
+        const certificates = bundle.split('BEGIN CERTIFICATE').length - 1;
+        assert.ok(certificates > 100, `the Mozilla CA bundle (${certificates} certificates), for TLS to a collector`);
+      });
+
+      test("records the one Debian package it takes a file from (dpkg's status): the CA certificates", async () => {
+        const { dir } = await unpack(ref);
+        const status = readFileSync(path.join(dir, 'var/lib/dpkg/status'), 'utf8');
+        const stanzas = status.split('\n\n').filter((x) => x.trim());
+        assert.deepEqual(
+          stanzas.map((x) => x.split('\n')[0]),
+          ['Package: ca-certificates'],
+        );
+        assert.match(stanzas[0] ?? '', /^Status: install ok installed$/m);
+        assert.match(stanzas[0] ?? '', /^Version: \d{8}/m);
+      });
+      return;
+    }
+
     test('holds compiled code only: no TypeScript, no tsx, no shell, no package manager', async () => {
-      const files = await filesOf(ref);
+      const { files } = await unpack(ref);
       assert.ok(files.includes('app/main.mjs'), 'the bundle is there');
       assert.deepEqual(
         files.filter((f) => f.startsWith('app/') && /\.(ts|mts|cts)$/.test(f) && !f.endsWith('.d.ts')),
@@ -65,7 +136,7 @@ for (const app of loadTopology().apps) {
         files.filter((f) => /(^|\/)node_modules\/(tsx|typescript|esbuild)(\/|$)/.test(f)),
         [],
       );
-      for (const tool of ['usr/bin/sh', 'usr/bin/bash', 'usr/bin/apt', 'usr/bin/dpkg', 'usr/bin/npm']) {
+      for (const tool of shellsAndInstallers) {
         assert.ok(!files.includes(tool), `${tool} is not in the image`);
       }
     });

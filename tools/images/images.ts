@@ -27,9 +27,11 @@ export const containerLabel = 'io.soulchat.stack';
  * How the launcher runs an app from its image instead of from source: the host's network (the
  * sidecar and the infrastructure stay on loopback, as today), a read-only root, no
  * capabilities. Environment values are not on the command line: `-e NAME` makes
- * podman copy each from its own environment, which the launcher sets.
+ * podman copy each from its own environment, which the launcher sets. An app that keeps files
+ * (the search index) gets `dataDir`, its DATA_DIR, as a volume at the same path: the one
+ * writable place, kept across restarts of the container as the run dir keeps it for a process.
  */
-export function containerArgs(options: { ref: string; name: string; envNames: string[] }): string[] {
+export function containerArgs(options: { ref: string; name: string; envNames: string[]; dataDir?: string }): string[] {
   return [
     'run',
     '--rm',
@@ -41,6 +43,8 @@ export function containerArgs(options: { ref: string; name: string; envNames: st
     'host',
     // As the chart runs it: nothing writable, not even /tmp.
     '--read-only',
+    // `:U`: owned by the image's uid (10001), which could not write a folder the launcher made.
+    ...(options.dataDir ? ['--volume', `${options.dataDir}:${options.dataDir}:U`] : []),
     '--cap-drop',
     'ALL',
     '--security-opt',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { containerArgs, imageRef } from '../images/images.ts';
 import { renderAppConfig } from './access-control.ts';
@@ -116,7 +116,15 @@ export function appProcessSpec(app: AppSpec, tokens: Tokens, options: SidecarOpt
   const imageTagInUse = process.env.SOULCHAT_APP_IMAGES;
   if (imageTagInUse) {
     const ref = imageRef(app.id, imageTagInUse);
-    const args = containerArgs({ ref, name: `soulchat-${name}-${app.port}`, envNames: Object.keys(env) });
+    // Only the Go app keeps files (its index); the Node apps' containers have nothing writable.
+    const dataDir = app.runtime === 'go' ? options.env?.DATA_DIR : undefined;
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const args = containerArgs({
+      ref,
+      name: `soulchat-${name}-${app.port}`,
+      envNames: Object.keys(env),
+      ...(dataDir ? { dataDir } : {}),
+    });
     return { name, command: 'podman', args, cwd: repoRoot, env };
   }
   if (app.runtime === 'go') return { name, command: goBinary(), args: [], cwd: repoRoot, env };

@@ -1,7 +1,8 @@
 /**
  * Runs one piece of the stack in the foreground for Tilt (`tools/tilt/plan.ts` lists them):
  * `mariadb`, `redis`, `kafka`, `sentry`, `placement`, `scheduler`, `app:<instance>` (an app with its
- * sidecar) or `<app>-bundle` (the web app's Vite build in watch mode). It starts the piece with the same launcher code as `npm start`, streams its logs to
+ * sidecar; a Go app's binary is rebuilt first) or `<app>-bundle` (the web app's Vite build in watch
+ * mode). It starts the piece with the same launcher code as `npm start`, streams its logs to
  * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
  */
 import { spawn } from 'node:child_process';
@@ -54,9 +55,27 @@ const baseInfo = (topo: Topology) => ({
   mariadbRootUrl: `mysql://root@127.0.0.1:${infra.mariadb.port}`,
 });
 
+/**
+ * Tilt restarts a Go app's piece when its module folder changes: build the binary for the sources
+ * as they are now (setup.sh keys it by their hash, so an unchanged tree costs nothing), its output
+ * shown under the resource. A failed build fails the piece until the next change.
+ */
+async function buildGoApp(): Promise<void> {
+  const build = spawn('bash', [path.join(repoRoot, 'tools/setup.sh'), '--search-only'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    build.once('error', reject);
+    build.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`the Go build failed (exit ${code}): fix the code, Tilt restarts on the next change`);
+}
+
 async function startApp(topo: Topology, instance: string): Promise<string[]> {
   const app = topo.apps.flatMap(expandReplicas).find((a) => instanceName(a) === instance);
   if (!app) throw new Error(`no app instance ${instance} in stack.json`);
+  if (app.runtime === 'go') await buildGoApp();
   const accounts = await provisionDatabases(infra, [app]);
   const base = baseInfo(topo);
   const pair = new AppWithSidecar(sup, base, app, {

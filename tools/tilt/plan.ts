@@ -73,21 +73,26 @@ const ingressUrl = `http://127.0.0.1:${topology.ingress.port}`;
 
 // A profile's components may come from the profiles it extends: watch each of their folders.
 const profileDirs = [...new Set([...profile.files.values()].map((f) => path.relative(repoRoot, path.dirname(f))))];
-const sourceDirs = (workspace: string) => [
-  path.join(workspace, 'src'),
-  // The web app's sources only rebuild its bundle (below), they restart no service.
-  ...readdirSync(path.join(repoRoot, 'packages'))
-    .filter((p) => p !== 'web-app')
-    .map((p) => path.join('packages', p, 'src')),
-  ...profileDirs,
-  'dapr/config',
-];
+const sourceDirs = (app: AppSpec) =>
+  app.runtime === 'go'
+    ? // A Go app is its module folder alone (it imports none of packages/); its piece rebuilds
+      // the binary before starting it (tools/tilt/piece.ts).
+      [app.workspace, ...profileDirs, 'dapr/config']
+    : [
+        path.join(app.workspace, 'src'),
+        // The web app's sources only rebuild its bundle (below), they restart no service.
+        ...readdirSync(path.join(repoRoot, 'packages'))
+          .filter((p) => p !== 'web-app')
+          .map((p) => path.join('packages', p, 'src')),
+        ...profileDirs,
+        'dapr/config',
+      ];
 function addInstance(instance: AppSpec, after: string[]): string {
   const name = instanceName(instance);
   add({
     name,
     serveCmd: piece(`app:${name}`),
-    deps: sourceDirs(instance.workspace),
+    deps: sourceDirs(instance),
     after: [...backing, ...after],
     labels: ['services'],
     // Clients use the ingress; the instance's own port stays for its readiness only.
