@@ -102,6 +102,7 @@ func (c *Consumer) applyCreated(b *createdBatch) error {
 	if len(b.entries) == 0 {
 		return nil
 	}
+	var applied []int
 	err := c.Index.Write(func(x *index.Index) error {
 		var ids []string
 		var fresh []domain.Message
@@ -113,7 +114,7 @@ func (c *Consumer) applyCreated(b *createdBatch) error {
 			}
 			if !seen && !taken[id] {
 				taken[id] = true
-				ids, fresh = append(ids, id), append(fresh, b.messages[i])
+				ids, fresh, applied = append(ids, id), append(fresh, b.messages[i]), append(applied, i)
 			}
 		}
 		if len(ids) == 0 {
@@ -122,10 +123,8 @@ func (c *Consumer) applyCreated(b *createdBatch) error {
 		return x.Created(ids, fresh)
 	})
 	if err == nil {
-		for _, occurred := range b.occurred {
-			if lag, ok := lagSince(occurred); ok {
-				c.Lag.WithLabelValues(topicCreated).Observe(lag.Seconds())
-			}
+		for _, i := range applied {
+			c.observeLag(topicCreated, b.occurred[i])
 		}
 	}
 	return err
@@ -186,21 +185,28 @@ func (c *Consumer) userDeleted(_ context.Context, e cloudEvent) error {
 	return c.applyOnce(id, topicUserDeleted, ev.GetEnvelope(), func(x *index.Index) error { return x.UserDeleted(id, ev.GetUserId()) })
 }
 
-// applyOnce runs change unless the event was applied before, then records the lag.
+// applyOnce runs change unless the event was applied before; only a change that ran counts
+// toward the lag (a redelivery hours later is not hours of lag).
 func (c *Consumer) applyOnce(eventID, topic string, env *eventsv1.EventEnvelope, change func(*index.Index) error) error {
+	applied := false
 	err := c.Index.Write(func(x *index.Index) error {
 		seen, err := x.Seen(eventID)
 		if err != nil || seen {
 			return err
 		}
+		applied = true
 		return change(x)
 	})
-	if err == nil {
-		if lag, ok := lagSince(env.GetOccurredAt()); ok {
-			c.Lag.WithLabelValues(topic).Observe(lag.Seconds())
-		}
+	if err == nil && applied {
+		c.observeLag(topic, env.GetOccurredAt())
 	}
 	return err
+}
+
+func (c *Consumer) observeLag(topic, occurredAt string) {
+	if lag, ok := lagSince(occurredAt); ok {
+		c.Lag.WithLabelValues(topic).Observe(lag.Seconds())
+	}
 }
 
 func (c *Consumer) single(apply func(context.Context, cloudEvent) error) http.HandlerFunc {

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 
 	"soulchat/search/internal/domain"
 	"soulchat/search/internal/index"
@@ -71,6 +73,13 @@ func TestABulkDeliveryIsIndexedOnceAndABadEntryDropped(t *testing.T) {
 	if n := testutil.CollectAndCount(c.Lag); n != 1 {
 		t.Fatalf("lag series: %d", n)
 	}
+	if n := testutil.ToFloat64(c.Events.WithLabelValues("message.created", "SUCCESS")); n != 2 {
+		t.Fatalf("%v successes counted, want 2", n)
+	}
+	post(t, mux, "/events/message-created", map[string]any{"entries": []map[string]any{{"entryId": "9", "event": created("e1", "m1", "hello 世界")}}})
+	if got := lagCount(t, c); got != 1 {
+		t.Fatalf("%d lag observations after a redelivery, want 1 (a skipped event is no lag)", got)
+	}
 }
 
 func TestEditsAndDeletesArriveAsMessageUpdated(t *testing.T) {
@@ -102,4 +111,13 @@ func TestEditsAndDeletesArriveAsMessageUpdated(t *testing.T) {
 	if update("u3", "deleted", "") != "SUCCESS" || find("final") != 0 {
 		t.Fatal("the deleted message is still found")
 	}
+}
+
+func lagCount(t *testing.T, c *Consumer) uint64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Lag.WithLabelValues("message.created").(prometheus.Histogram).Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetHistogram().GetSampleCount()
 }
