@@ -37,8 +37,9 @@ func main() {
 }
 
 func run(c platform.Config, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
+	ctx := context.Background()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
 	stopTracing, err := platform.StartTracing(ctx, c)
 	if err != nil {
 		return err
@@ -52,12 +53,13 @@ func run(c platform.Config, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- server.ListenAndServe() }()
 	log.Info("listening", "port", c.Port, "index", indexDir)
+	var sig os.Signal
 	select {
 	case err := <-served:
 		return err
-	case <-ctx.Done():
+	case sig = <-signals:
 	}
-	log.Info("shutting down")
+	log.Info("shutting down", "signal", map[os.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT"}[sig])
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace)
 	defer cancel()
 	err = server.Shutdown(shutdownCtx)
