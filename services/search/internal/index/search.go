@@ -1,11 +1,15 @@
 package index
 
 import (
+	"context"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"soulchat/search/internal/domain"
 )
@@ -67,16 +71,23 @@ func buildQuery(q domain.Query, conversations []string) query.Query {
 	return conj
 }
 
-// termsQuery matches any of the values; terms do not add to the relevance score.
+// termsQuery matches any of the values, unscored: Bleve then unions their posting lists into
+// one bitmap, which a conjunction steps through far faster than a heap of term searchers.
 func termsQuery(field string, values []string) query.Query {
 	terms := make([]query.Query, 0, len(values))
 	for _, v := range values {
 		t := bleve.NewTermQuery(v)
 		t.SetField(field)
-		t.SetBoost(0)
 		terms = append(terms, t)
 	}
-	return bleve.NewDisjunctionQuery(terms...)
+	return unscored{bleve.NewDisjunctionQuery(terms...)}
+}
+
+// unscored is a filter inside a scored query: it decides what matches, not how well.
+type unscored struct{ query.Query }
+
+func (u unscored) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
+	return u.Query.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
 }
 
 func intersect(values []string, want string) []string {
