@@ -34,6 +34,7 @@ func TestParseQueryRefusesBadInputByField(t *testing.T) {
 		"cursor":         {"q": {"x"}, "cursor": {"!!"}},
 	}
 	cases["q"] = url.Values{"q": {strings.Repeat("字", MaxQueryRunes+1)}}
+
 	cases["senderId"] = url.Values{"q": {"x"}, "senderId": {"x", "y"}}
 	for field, values := range cases {
 		_, err := ParseQuery(values)
@@ -64,5 +65,16 @@ func TestAnOlderEditNeverReplacesANewerOne(t *testing.T) {
 	e := Edit{EditedAt: at}
 	if !e.Newer(time.Time{}) || !e.Newer(at.Add(-time.Second)) || e.Newer(at) || e.Newer(at.Add(time.Second)) {
 		t.Fatal("Edit.Newer ordered edits wrongly")
+	}
+}
+
+// Found by the fuzzer: a year the index cannot hold (int64 nanoseconds) was a 500.
+func TestYearsTheIndexCannotHoldAreRefused(t *testing.T) {
+	for field, value := range map[string]string{"to": "1125-09-19T22:10:44.473722Z", "from": "9999-01-01T00:00:00Z"} {
+		_, err := ParseQuery(url.Values{"q": {"x"}, field: {value}})
+		var bad *InvalidInput
+		if !errors.As(err, &bad) || bad.Field != field {
+			t.Errorf("%s=%s: want an InvalidInput, got %v", field, value, err)
+		}
 	}
 }

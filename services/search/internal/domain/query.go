@@ -19,6 +19,11 @@ const (
 	maxCursorLen  = 512
 )
 
+var (
+	earliest = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 var idRule = regexp.MustCompile(`^[A-Za-z0-9_-]{1,36}$`)
 
 // Query is one validated search request.
@@ -83,6 +88,10 @@ func timeParam(v url.Values, name string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, invalid(name, "must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z")
+	}
+	// The index stores times as nanoseconds since 1970 in an int64 (years 1678 to 2262).
+	if t.Before(earliest) || t.After(latest) {
+		return time.Time{}, invalid(name, "must be between 1970 and 2200")
 	}
 	return t, nil
 }

@@ -80,6 +80,7 @@ func TestFindsChineseJapaneseEmojiAndWordsInTheCallersConversations(t *testing.T
 	same(t, "every word must match", ids(t, x, domain.Query{Text: "report tonight"}, "c1"))
 	same(t, "both conversations", ids(t, x, domain.Query{Text: "火锅"}, "c1", "c2"), "zh", "other")
 	same(t, "no conversations, no hits", ids(t, x, domain.Query{Text: "火锅"}))
+	same(t, "punctuation finds nothing, not everything", ids(t, x, domain.Query{Text: "?! @ ,"}, "c1"))
 	same(t, "a conversation the caller is not in", ids(t, x, domain.Query{Text: "火锅", ConversationID: "c2"}, "c1"))
 }
 

@@ -21,10 +21,12 @@ func (x *Index) Search(q domain.Query, conversations []string) (domain.Page, err
 	if q.ConversationID != "" {
 		allowed = intersect(conversations, q.ConversationID)
 	}
-	if len(allowed) == 0 {
+	terms := queryTerms(q.Text)
+	// Punctuation alone has no words to find: nothing matches, not everything.
+	if len(allowed) == 0 || len(terms) == 0 {
 		return domain.Page{Hits: []domain.Hit{}}, nil
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(q, allowed), q.Limit+1, 0, false)
+	req := bleve.NewSearchRequestOptions(buildQuery(q, terms, allowed), q.Limit+1, 0, false)
 	req.Fields = []string{"*"}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	req.Highlight.AddField(fieldContent)
@@ -51,9 +53,9 @@ func (x *Index) Search(q domain.Query, conversations []string) (domain.Page, err
 	return page, nil
 }
 
-func buildQuery(q domain.Query, conversations []string) query.Query {
+func buildQuery(q domain.Query, terms, conversations []string) query.Query {
 	must := []query.Query{termsQuery(fieldConversation, conversations)}
-	for _, term := range queryTerms(q.Text) {
+	for _, term := range terms {
 		t := bleve.NewTermQuery(term)
 		t.SetField(fieldContent)
 		must = append(must, t)
