@@ -67,7 +67,7 @@ test('the Go search image also ends on SIGTERM with exit 0, its index closed', a
       DAPR_GRPC_PORT: String(await freePort()),
       DATA_DIR: '/data',
     },
-    ['--tmpfs', '/data:uid=10001,gid=10001'],
+    ['--tmpfs', '/data:rw,mode=1777'],
   );
   assert.equal(exitCode, '0', `exit code ${exitCode}; log:\n${logs}`);
   assert.match(logs, shutDownOnSigterm);
