@@ -2,7 +2,6 @@ package index
 
 import (
 	"errors"
-	"os"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -49,9 +48,6 @@ func (x *Index) Close() error { return x.bleve.Close() }
 
 // Count is how many messages are indexed.
 func (x *Index) Count() (uint64, error) { return x.bleve.DocCount() }
-
-// Remove deletes an index directory (before a rebuild into it).
-func Remove(dir string) error { return os.RemoveAll(dir) }
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
