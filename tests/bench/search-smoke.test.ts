@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { registerAccounts } from '../../tools/bench/chat/accounts.ts';
 import { stackProcesses } from '../../tools/bench/chat/proc.ts';
-import { json, person } from '../../tools/bench/search/client.ts';
+import { json } from '../../tools/bench/search/client.ts';
 import { measureLag } from '../../tools/bench/search/lag.ts';
 import { runStep } from '../../tools/bench/search/steps.ts';
 import { appUrl, sharedStack } from '../harness/stack.ts';
@@ -14,7 +15,8 @@ import { appUrl, sharedStack } from '../harness/stack.ts';
 test('the search bench measures index lag and answers queries at a tiny load', async () => {
   const info = sharedStack();
   const edge = info.ingress?.url ?? '';
-  const [me, friend] = [await person(appUrl('user')), await person(appUrl('user'))];
+  const [me, friend] = await registerAccounts(appUrl('user'), 2, () => {});
+  assert.ok(me && friend, 'two accounts registered');
   const group = await json<{ id: string }>(`${edge}/groups`, {
     body: { name: 'bench smoke', description: '', memberIds: [friend.id] },
     token: me.token,

@@ -20,9 +20,10 @@ import { appendFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Stack, startStack } from '../stack/stack.ts';
 import { repoRoot } from '../stack/topology.ts';
+import { registerAccounts } from './chat/accounts.ts';
 import { runContext } from './chat/history.ts';
 import { stackProcesses } from './chat/proc.ts';
-import { json, person } from './search/client.ts';
+import { json } from './search/client.ts';
 import { measureLag } from './search/lag.ts';
 import { readSearchSettings } from './search/settings.ts';
 import { type QueryTarget, runStep, sustained, sweep } from './search/steps.ts';
@@ -46,7 +47,8 @@ function fillIndex(stack: Stack, groupIds: string[]) {
 async function bench(stack: Stack) {
   const at = (instance: string) => `http://127.0.0.1:${stack.apps.get(instance)?.spec.port}`;
   const edge = stack.info.ingress?.url ?? '';
-  const [me, friend] = [await person(at('user')), await person(at('user'))];
+  const [me, friend] = await registerAccounts(at('user'), 2, progress);
+  if (!me || !friend) throw new Error('two accounts were registered');
   const groupIds: string[] = [];
   for (let i = 0; i < settings.BENCH_SEARCH_GROUPS; i++) {
     const g = await json<{ id: string }>(`${edge}/groups`, {
