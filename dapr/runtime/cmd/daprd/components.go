@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 
+	bs3 "github.com/dapr/components-contrib/bindings/aws/s3"
 	bhttp "github.com/dapr/components-contrib/bindings/http"
+	blocalstorage "github.com/dapr/components-contrib/bindings/localstorage"
 	"github.com/dapr/components-contrib/bindings/smtp"
 	lredis "github.com/dapr/components-contrib/lock/redis"
 	contribmw "github.com/dapr/components-contrib/middleware"
@@ -47,6 +49,9 @@ func init() {
 
 	bindingsLoader.DefaultRegistry.RegisterOutputBinding(smtp.NewSMTP, "smtp")
 	bindingsLoader.DefaultRegistry.RegisterOutputBinding(bhttp.NewHTTP, "http")
+	// Media objects: any S3-compatible store, or a folder in the memory profile.
+	bindingsLoader.DefaultRegistry.RegisterOutputBinding(bs3.NewAWSS3, "aws.s3")
+	bindingsLoader.DefaultRegistry.RegisterOutputBinding(blocalstorage.NewLocalStorage, "localstorage")
 
 	httpMiddlewareLoader.DefaultRegistry.RegisterComponent(rateLimitFactory, "ratelimit")
 
