@@ -61,7 +61,17 @@ const appSchema = z.object({
   publicRoutes: z.array(publicRouteSchema).optional(),
   /** Which other app may invoke which operations of this one (besides the ingress: publicRoutes); default deny. */
   callers: z.record(z.string(), z.array(operationSchema)).default({}),
-  dapr: z.object({ httpPort: port, grpcPort: port, internalGrpcPort: port, metricsPort: port }),
+  dapr: z.object({
+    httpPort: port,
+    grpcPort: port,
+    internalGrpcPort: port,
+    metricsPort: port,
+    /** The sidecar's request body limit (daprd --max-body-size, dapr.io/max-body-size), e.g. 48Mi; Dapr's default is 4Mi. */
+    maxBodySize: z
+      .string()
+      .regex(/^[1-9][0-9]*(Ki|Mi|Gi)$/)
+      .optional(),
+  }),
   /** Settings for this app on one machine (npm start, tests, Tilt); Helm values set their own. */
   env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
   /** Instances of the app, each with its own sidecar; instance i listens on every port + 10*i. */
@@ -137,6 +147,8 @@ const topologySchema = z.object({
     scheduler: z.object({ port, healthzPort: port, metricsPort: port, etcdClientPort: port, etcdPeerPort: port }),
     /** Dapr's certificate authority: issues the sidecars' and the control plane's mTLS certificates. */
     sentry: z.object({ port, healthzPort: port, metricsPort: port }),
+    /** The local S3-compatible server behind the `media` binding (tools/stack/object-store.ts). */
+    objectStore: z.object({ port, bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) }),
   }),
   ingress: ingressSchema,
   observability: observabilitySchema.optional(),
@@ -160,6 +172,7 @@ export function expandReplicas(app: AppSpec): AppSpec[] {
     instance: `${app.id}-${i + 1}`,
     port: app.port + 10 * i,
     dapr: {
+      ...app.dapr,
       httpPort: app.dapr.httpPort + 10 * i,
       grpcPort: app.dapr.grpcPort + 10 * i,
       internalGrpcPort: app.dapr.internalGrpcPort + 10 * i,
