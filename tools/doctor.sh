@@ -24,6 +24,8 @@ for bin in placement scheduler sentry; do
 done
 kafka_jar=$(ls "$KAFKA_HOME"/libs/kafka_2.13-*.jar 2>/dev/null | head -1)
 row kafka "$KAFKA_VERSION" "$(basename "${kafka_jar:-}" .jar | sed 's/kafka_2.13-//')" "$KAFKA_HOME/libs"
+s3proxy_jar=$(ls "$S3PROXY_HOME"/libs/s3proxy-*.jar 2>/dev/null | head -1)
+row s3proxy "$S3PROXY_VERSION" "$([[ -f $S3PROXY_HOME/.complete ]] && basename "${s3proxy_jar:-}" .jar | sed 's/s3proxy-//')" "$S3PROXY_HOME/libs"
 row redis "$REDIS_VERSION" "$(version_of "$REDIS_HOME/bin/redis-server" "$REDIS_HOME/bin/redis-server" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" "$REDIS_HOME/bin/redis-server"
 row mariadb "$MARIADB_VERSION" "$(version_of "$(command -v mariadbd)" mariadbd --version | sed -E 's/.*Ver ([0-9.]+).*/\1/')" "$(command -v mariadbd)"
 row chromium "debian" "$(version_of "$(command -v chromium)" chromium --version | grep -oE '[0-9]+(\.[0-9]+)+' | head -1)" "$(command -v chromium)"

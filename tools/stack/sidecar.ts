@@ -81,6 +81,8 @@ function daprdArgs(app: AppSpec, info: Omit<StackInfo, 'apps'>, files: DaprdFile
     ...['--dapr-internal-grpc-listen-address', loopback],
     ...['--metrics-port', String(app.dapr.metricsPort), '--metrics-listen-address', loopback],
     ...['--resources-path', files.resourcesDir, '--config', files.configFile],
+    // Uploads arrive base64 in the binding request's JSON: a third larger than the file.
+    ...(app.dapr.maxBodySize ? ['--max-body-size', app.dapr.maxBodySize] : []),
     // Certificates from Sentry: mTLS to other sidecars and the control plane (DAPR_TRUST_ANCHORS).
     ...['--enable-mtls', '--sentry-address', info.sentry.address],
     ...['--placement-host-address', info.placement, '--scheduler-host-address', info.scheduler],

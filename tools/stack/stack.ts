@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startPlacement, startScheduler } from './control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from './infra.ts';
 import { type Ingress, startIngress } from './ingress.ts';
+import { startObjectStore } from './object-store.ts';
 import { startJaeger, startPrometheus } from './observability.ts';
 import { killStale, Supervisor } from './processes.ts';
 import { loadProfile, renderConfig } from './resources.ts';
@@ -43,7 +44,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export type InfraName = 'mariadb' | 'redis' | 'kafka';
+export type InfraName = 'mariadb' | 'redis' | 'kafka' | 's3proxy';
 
 export const defaultRunDir = (name: string) => path.join(repoRoot, '.run', name);
 
@@ -69,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mariadb: () => startMariadb(sup, infra),
       redis: () => startRedis(sup, tools, infra),
       kafka: () => startKafka(sup, tools, infra),
+      s3proxy: () => startObjectStore(sup, tools, infra.objectStore, runDir),
     };
     const restartInfrastructure = async (name: InfraName) => {
       await sup.stop(name);
@@ -84,6 +86,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (profile.needs.includes('kafka')) {
       progress('starting kafka');
       await startKafka(sup, tools, infra);
+    }
+    if (profile.needs.includes('object-store')) {
+      progress('starting s3proxy (object storage)');
+      await startObjectStore(sup, tools, infra.objectStore, runDir);
     }
     if (profile.needs.includes('local-sinks')) {
       progress('starting the local mail and SMS sinks');

@@ -7,6 +7,8 @@ const pathsSchema = z.object({
   cache: z.string(),
   daprBin: z.string(),
   kafkaHome: z.string(),
+  /** s3proxy's jars: the local S3-compatible server behind the `media` binding. */
+  s3proxyHome: z.string(),
   envoyBin: z.string(),
   redisServer: z.string(),
   aiosmtpdHome: z.string(),

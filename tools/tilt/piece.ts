@@ -1,6 +1,6 @@
 /**
  * Runs one piece of the stack in the foreground for Tilt (`tools/tilt/plan.ts` lists them):
- * `mariadb`, `redis`, `kafka`, `sentry`, `placement`, `scheduler`, `app:<instance>` (an app with its
+ * `mariadb`, `redis`, `kafka`, `s3proxy`, `sentry`, `placement`, `scheduler`, `app:<instance>` (an app with its
  * sidecar; a Go app's binary is rebuilt first) or `<app>-bundle` (the web app's Vite build in watch
  * mode). It starts the piece with the same launcher code as `npm start`, streams its logs to
  * stdout, exits non-zero when a process dies, and stops everything on SIGTERM (Tilt's stop).
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startPlacement, startScheduler } from '../stack/control-plane.ts';
 import { provisionDatabases, provisionStateDatabase, startKafka, startMariadb, startRedis } from '../stack/infra.ts';
 import { envoyProcess, startIngress } from '../stack/ingress.ts';
+import { startObjectStore } from '../stack/object-store.ts';
 import { killStale, type ProcessSpec, type Running, Supervisor } from '../stack/processes.ts';
 import { loadProfile, renderConfig } from '../stack/resources.ts';
 import { sentryPaths, startSentry } from '../stack/sentry.ts';
@@ -130,6 +131,9 @@ async function start(): Promise<string[]> {
     case 'kafka':
       await startKafka(sup, tools, infra);
       return ['kafka'];
+    case 's3proxy':
+      await startObjectStore(sup, tools, infra.objectStore, options.runDir);
+      return ['s3proxy'];
     case 'mail-sink':
       await startMailSink(sup, tools, infra);
       return ['mail-sink'];

@@ -48,6 +48,10 @@ if (profile.needs.includes('redis')) {
 if (profile.needs.includes('kafka')) {
   add({ name: 'kafka', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.kafka.port } });
 }
+if (profile.needs.includes('object-store')) {
+  const healthz = { port: infra.objectStore.port, path: '/healthz' };
+  add({ name: 's3proxy', after: ['setup'], labels: ['infrastructure'], readiness: { http: healthz } });
+}
 if (profile.needs.includes('local-sinks')) {
   add({ name: 'mail-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.mailSink.port } });
   add({ name: 'sms-sink', after: ['setup'], labels: ['infrastructure'], readiness: { tcp: infra.smsSink.port } });
