@@ -12,8 +12,8 @@ import { repoRoot } from '../../tools/stack/topology.ts';
 const base = Number(process.env.SOULCHAT_TEST_PORT_OFFSET ?? 1000);
 // Offsets checked to share no port with the test stack, the Tilt test (+300), each other, nor
 // stacks at offsets 0-3000, 5000 and 6000, and to keep ports below 32768 (see stack.json).
-// One profile at a time per file.
-export const profileOffsets = { suites: base + 150, email: base + 250 };
+// One profile at a time per file. The media suite starts only s3proxy on its offset.
+export const profileOffsets = { suites: base + 150, email: base + 250, media: base + 350 };
 
 export async function startProfileStack(profile: string, offset: number, apps?: string[]): Promise<Stack> {
   const runDir = defaultRunDir(`profile-${profile}-${offset}`);

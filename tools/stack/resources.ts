@@ -59,7 +59,7 @@ export function loadProfile(name: string, seen: string[] = []): Profile {
 
 /** Fills `{{NAME}}` placeholders; an unknown placeholder is an error, not an empty string. */
 export function fillTemplate(text: string, vars: Record<string, string>): string {
-  return text.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => {
+  return text.replace(/\{\{([A-Z][A-Z0-9_]*)\}\}/g, (_, key: string) => {
     const value = vars[key];
     if (value === undefined) throw new Error(`no value for template variable ${key}`);
     return value;
@@ -93,10 +93,10 @@ function objectStoreVars(topology: Topology, runDir: string): Record<string, str
   const store = topology.infrastructure.objectStore;
   const credentials = objectStoreCredentials(runDir);
   return {
-    MEDIA_S3_ENDPOINT: objectStoreEndpoint(store),
+    MEDIA_ENDPOINT: objectStoreEndpoint(store),
     MEDIA_BUCKET: store.bucket,
-    MEDIA_S3_ACCESS_KEY: credentials.accessKey,
-    MEDIA_S3_SECRET_KEY: credentials.secretKey,
+    MEDIA_ACCESS_KEY: credentials.accessKey,
+    MEDIA_SECRET_KEY: credentials.secretKey,
   };
 }
 
