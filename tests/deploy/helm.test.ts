@@ -135,6 +135,8 @@ describe('the Helm chart', () => {
         .template;
       assert.equal(template.metadata.annotations['dapr.io/app-id'], app.id);
       assert.equal(template.metadata.annotations['dapr.io/app-port'], String(app.port));
+      // The same request body limit as the sidecar `npm start` runs (stack.json dapr.maxBodySize).
+      assert.equal(template.metadata.annotations['dapr.io/max-body-size'], app.dapr.maxBodySize, app.id);
       for (const kind of ['Service', 'PodDisruptionBudget']) {
         assert.ok(
           docs.some((d) => d.kind === kind && d.metadata.name === `soulchat-${app.id}`),
