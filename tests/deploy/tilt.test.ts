@@ -91,7 +91,7 @@ describe('Tilt runs the stack of stack.json', { timeout: 900_000 }, () => {
   test('the plan has infrastructure, placement, scheduler and every app instance, nothing twice', () => {
     const names = plan.resources.map((r) => r.name);
     assert.equal(new Set(names).size, names.length);
-    for (const name of ['mariadb', 'redis', 'kafka', 'placement', 'scheduler', ...apps.map(instanceName)]) {
+    for (const name of ['mariadb', 'redis', 'kafka', 's3proxy', 'placement', 'scheduler', ...apps.map(instanceName)]) {
       assert.ok(names.includes(name), `resource ${name}`);
     }
     for (const app of apps) {
