@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
+import { eventually } from '../harness/stack.ts';
 import { invokeMedia, type MediaSidecar, startMediaSidecar } from './media-sidecar.ts';
 import { profileOffsets } from './profile-stack.ts';
 
@@ -28,7 +29,7 @@ async function assertDeleted(sidecar: MediaSidecar, key: string): Promise<void> 
 }
 
 describe('the media binding on real storage', { timeout: 300_000 }, () => {
-  test('kafka-redis: bindings.aws.s3 on s3proxy stores, reads, presigns and deletes an object', async () => {
+  test('kafka-redis: bindings.aws.s3 on s3proxy stores, reads, presigns (refused forged, unsigned or expired) and deletes an object', async () => {
     const sidecar = await startMediaSidecar('kafka-redis', profileOffsets.media);
     try {
       const store = sidecar.topology.infrastructure.objectStore;
@@ -51,6 +52,12 @@ describe('the media binding on real storage', { timeout: 300_000 }, () => {
       forged.searchParams.set('X-Amz-Signature', '0'.repeat(64));
       assert.equal((await fetch(forged)).status, 403, 'a forged signature is refused');
       assert.equal((await fetch(`${url.origin}${url.pathname}`)).status, 403, 'an unsigned GET is refused');
+      // A short-lived URL works, then stops working once its TTL has passed.
+      const brief = await invokeMedia(sidecar, 'presign', key, { metadata: { presignTTL: '2s' } });
+      const briefUrl = presignAnswer.parse(JSON.parse(brief.body.toString())).presignURL;
+      assert.equal((await fetch(briefUrl)).status, 200, 'fresh');
+      const status = async () => (await fetch(briefUrl)).status;
+      assert.equal(await eventually(status, (s) => s !== 200, 15_000, 'the URL to expire'), 403);
 
       await assertDeleted(sidecar, key);
       assert.equal(existsSync(onDisk), false, 'the object left the bucket folder');
