@@ -120,7 +120,7 @@ const matchOf = (prefix: string): JsonObject => (prefix === '/' ? { prefix } : {
 
 /**
  * A route straight to the app's instances (no Dapr hop, never with the Dapr API token): the web
- * app's files, or with `socket` set, WebSockets.
+ * app's files, WebSockets, or streamed uploads.
  */
 function directRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): JsonObject {
   const name = `${app.id}${route.prefix}`;
@@ -139,14 +139,15 @@ function directRoute(inputs: RouteInputs, app: AppSpec, route: PublicRoute): Jso
     route: {
       cluster: directCluster(app.id),
       ...socket,
-      // Reads only (an upgrade is a GET): retrying a refused connection on another replica is safe.
+      // Only reads are retried (an upgrade is a GET): retrying a refused connection elsewhere is safe.
       retry_policy: idempotentRetries('connect-failure,refused-stream,reset'),
     },
     typed_per_filter_config: {
       [filters.jwt]: jwtPerRoute(route.open),
       [filters.rateLimit]: rateLimit(inputs.ingress, route.rateLimit, name),
-      // Frames stream; buffering the "body" of an upgraded stream would stall it.
-      ...(route.webSocket
+      // Frames and uploads stream: buffering them would stall a socket and cap an upload at
+      // maxRequestBytes (the app limits an upload's size itself).
+      ...(route.webSocket || route.streamed
         ? { [filters.buffer]: { '@type': typeUrl('buffer.v3.BufferPerRoute'), disabled: true } }
         : {}),
     },

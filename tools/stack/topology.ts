@@ -24,15 +24,24 @@ export const publicRouteSchema = z
        * no Dapr API token sent along. `/` makes the app answer every path no other route claims.
        */
       static: z.boolean().default(false),
+      /**
+       * Request bodies stream straight to the app's instances, unbuffered and beyond the ingress's
+       * maxRequestBytes (uploads): the app enforces its own size limit as the bytes arrive.
+       */
+      streamed: z.boolean().default(false),
     }),
   ])
   .transform((r) =>
-    typeof r === 'string' ? { prefix: r, open: false, rateLimit: 'standard', webSocket: false, static: false } : r,
+    typeof r === 'string'
+      ? { prefix: r, open: false, rateLimit: 'standard', webSocket: false, static: false, streamed: false }
+      : r,
   )
   .refine((r) => r.prefix === '/' || /^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/.test(r.prefix), {
     message: 'a public route prefix is / or starts with / and does not end with /',
   })
-  .refine((r) => !(r.webSocket && r.static), { message: 'a route is a WebSocket or static, not both' })
+  .refine((r) => [r.webSocket, r.static, r.streamed].filter(Boolean).length <= 1, {
+    message: 'a route is at most one of WebSocket, static or streamed',
+  })
   .refine((r) => !/^\/internal(\/|$)/.test(r.prefix), { message: '/internal routes are never public' });
 
 /**
@@ -159,7 +168,7 @@ export type AppSpec = z.infer<typeof appSchema>;
 export type PublicRoute = z.infer<typeof publicRouteSchema>;
 
 /** Routes Envoy sends straight to the app's instances (sockets, files), not through Dapr invocation. */
-export const isDirect = (route: PublicRoute) => route.webSocket || route.static;
+export const isDirect = (route: PublicRoute) => route.webSocket || route.static || route.streamed;
 export type IngressSpec = z.infer<typeof ingressSchema>;
 export type ObservabilitySpec = z.infer<typeof observabilitySchema>;
 export type Topology = z.infer<typeof topologySchema>;

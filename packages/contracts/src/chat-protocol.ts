@@ -12,15 +12,35 @@ const id = z.string().min(1).max(36);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const clientMsgId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a client message id is 1-64 of [A-Za-z0-9_-]');
 
-export const attachmentSchema = z.strictObject({
-  url: z.url({ protocol: /^https$/ }).max(2048),
-  name: z.string().min(1).max(255),
-  size: z.number().int().min(1),
-  mimeType: z
-    .string()
-    .regex(/^[\w.+-]+\/[\w.+-]+$/)
-    .max(100),
+/** A send names an upload of the sender's (POST /media answers its id); nothing else is accepted. */
+export const attachmentRef = z.strictObject({ mediaId: z.uuid() });
+
+const mimeType = z
+  .string()
+  .regex(/^[\w.+-]+\/[\w.+-]+$/)
+  .max(100);
+
+/**
+ * What a message shows of its upload, recorded when it is sent, so clients lay it out before
+ * loading it. GET /media/{mediaId} gives a member short-lived links to the bytes.
+ */
+export const mediaAttachment = z.object({
+  mediaId: z.string(),
+  kind: z.enum(['image', 'file']),
+  /** Read from the bytes, not the name. */
+  mimeType,
+  name: z.string(),
+  size: z.number().int().min(0),
+  /** Images: pixels after orientation (0 for files). */
+  width: z.number().int().min(0),
+  height: z.number().int().min(0),
+  hasThumbnail: z.boolean(),
 });
+
+/** Messages stored before uploads existed carry the link their client gave. */
+const linkAttachment = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType });
+
+export const attachmentSchema = z.union([mediaAttachment, linkAttachment]);
 
 export const sendFrame = z.strictObject({
   v: z.literal(protocolVersion),
@@ -29,7 +49,7 @@ export const sendFrame = z.strictObject({
   clientMsgId,
   kind: z.enum(['text', 'image', 'file']).default('text'),
   content: z.string().max(100_000),
-  attachment: attachmentSchema.optional(),
+  attachment: attachmentRef.optional(),
   /** Members this message mentions (they are notified even when the group is muted). */
   mentions: z.array(id).max(50).optional(),
 });
@@ -61,6 +81,8 @@ export const clientFrame = z.discriminatedUnion('type', [sendFrame, syncFrame, r
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type SendFrame = z.infer<typeof sendFrame>;
 export type Attachment = z.infer<typeof attachmentSchema>;
+export type MediaAttachment = z.infer<typeof mediaAttachment>;
+export type AttachmentRef = z.infer<typeof attachmentRef>;
 
 /** A stored message as clients see it, in `message` frames and in history. */
 export const messageView = z.object({

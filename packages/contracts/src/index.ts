@@ -15,6 +15,7 @@ export * from './gen/soulchat/events/v1/profile_updated_pb.ts';
 export * from './gen/soulchat/events/v1/user_deleted_pb.ts';
 export * from './gen/soulchat/events/v1/user_email_changed_pb.ts';
 export * from './gen/soulchat/events/v1/user_registered_pb.ts';
+export * from './gen/soulchat/media/v1/internal_pb.ts';
 export * from './gen/soulchat/profile/v1/internal_pb.ts';
 
 /** Topic names, defined once; each carries the event message of the same name. */

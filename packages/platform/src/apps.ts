@@ -4,6 +4,7 @@ export const appIds = {
   profile: 'profile',
   chat: 'chat',
   notification: 'notification',
+  media: 'media',
 } as const;
 
 /** Access tokens are issued by the user service for every SoulChat API. */

@@ -10,4 +10,6 @@ export const components = {
   /** Output bindings that send an email (bindings.smtp, or an HTTP email API) and a text message. */
   email: 'email',
   sms: 'sms',
+  /** Object storage for uploads (bindings.aws.s3 on any S3-compatible service; a folder in the memory profile). */
+  media: 'media',
 } as const;

@@ -182,6 +182,24 @@ export function createDaprClient(options: DaprClientOptions) {
       });
     },
 
+    /**
+     * Invokes an output binding and hands back the sidecar's answer as it is, for bindings that
+     * answer bytes (object storage's get): the caller reads or streams the body and checks the status.
+     */
+    async invokeBindingRaw(
+      name: string,
+      request: { operation: string; data?: unknown; metadata?: Record<string, string> },
+      timeout = 30_000,
+    ): Promise<Response> {
+      return inClientSpan(`binding ${name} ${request.operation}`, { 'dapr.binding': name }, () =>
+        call(`/v1.0/bindings/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(timeout),
+        }),
+      );
+    },
+
     async getState<T>(store: string, key: string): Promise<{ value: T; etag: string } | undefined> {
       const res = await call(`/v1.0/state/${store}/${encodeURIComponent(key)}?consistency=strong`);
       if (res.status === 204) return undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canManage, directKey } from './conversation.ts';
-import { contentProblem, withinEditWindow } from './message.ts';
+import { contentProblem, uploadProblem, withinEditWindow } from './message.ts';
 import { parseClientFrame } from './protocol.ts';
 
 test('a pair has one direct key whichever side starts', () => {
@@ -30,13 +30,25 @@ test('frames: bad JSON, unknown types and invalid fields are told apart', () => 
 });
 
 test('message content rules', () => {
-  assert.equal(contentProblem('text', 'hi', undefined, 10), undefined);
-  assert.match(contentProblem('text', '   ', undefined, 10) ?? '', /needs content/);
-  assert.match(contentProblem('text', 'x'.repeat(11), undefined, 10) ?? '', /longer/);
-  assert.match(contentProblem('image', '', undefined, 10) ?? '', /attachment/);
-  const pdf = { url: 'https://x.test/a.pdf', name: 'a.pdf', size: 10, mimeType: 'application/pdf' };
-  assert.match(contentProblem('image', '', pdf, 10) ?? '', /image/);
-  assert.equal(contentProblem('file', '', pdf, 10), undefined);
+  assert.equal(contentProblem('text', 'hi', false, 10), undefined);
+  assert.match(contentProblem('text', '   ', false, 10) ?? '', /needs content/);
+  assert.match(contentProblem('text', 'x'.repeat(11), false, 10) ?? '', /longer/);
+  assert.match(contentProblem('image', '', false, 10) ?? '', /needs an attachment/);
+  assert.match(contentProblem('text', 'hi', true, 10) ?? '', /no attachment/);
+  assert.equal(contentProblem('file', '', true, 10), undefined);
+  const pdf = {
+    mediaId: 'm',
+    kind: 'file',
+    mimeType: 'application/pdf',
+    name: 'a.pdf',
+    size: 10,
+    width: 0,
+    height: 0,
+    hasThumbnail: false,
+  } as const;
+  assert.match(uploadProblem('image', pdf) ?? '', /needs an image; that upload is a application\/pdf/);
+  assert.equal(uploadProblem('file', pdf), undefined);
+  assert.equal(uploadProblem('image', { ...pdf, kind: 'image', mimeType: 'image/png' }), undefined);
 });
 
 test('the edit window closes after its length', () => {

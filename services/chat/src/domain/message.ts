@@ -1,5 +1,5 @@
 import type { MessageRow } from '../db/schema.ts';
-import type { Attachment, MessageView } from './protocol.ts';
+import type { Attachment, MediaAttachment, MessageView } from './protocol.ts';
 
 export function toView(row: MessageRow): MessageView {
   const deleted = row.deleted_at !== null;
@@ -24,18 +24,18 @@ export function withinEditWindow(createdAt: Date, now: Date, windowSeconds: numb
   return now.getTime() - createdAt.getTime() <= windowSeconds * 1000;
 }
 
-/** Text needs content; images and files need an attachment (content is an optional caption). */
-export function contentProblem(
-  kind: MessageView['kind'],
-  content: string,
-  attachment: Attachment | undefined,
-  maxChars: number,
-) {
+/** Text needs content; images and files need an upload (content is then an optional caption). */
+export function contentProblem(kind: MessageView['kind'], content: string, hasUpload: boolean, maxChars: number) {
   if ([...content].length > maxChars) return `content is longer than ${maxChars} characters`;
   if (kind === 'text' && content.trim() === '') return 'a text message needs content';
-  if (kind !== 'text' && !attachment) return `a ${kind} message needs an attachment`;
-  if (kind === 'image' && attachment && !attachment.mimeType.startsWith('image/'))
-    return 'an image needs an image/* type';
-  if (attachment && attachment.size > 100 * 1024 * 1024) return 'attachments are limited to 100 MiB';
+  if (kind === 'text' && hasUpload) return 'a text message has no attachment (send it as an image or a file)';
+  if (kind !== 'text' && !hasUpload) return `a ${kind} message needs an attachment: {mediaId} of an upload`;
   return undefined;
+}
+
+/** An image message must show an image; any upload may go as a file. */
+export function uploadProblem(kind: MessageView['kind'], upload: MediaAttachment): string | undefined {
+  return kind === 'image' && upload.kind !== 'image'
+    ? `an image message needs an image; that upload is a ${upload.mimeType}`
+    : undefined;
 }

@@ -59,6 +59,8 @@ export async function recordMessageUpdated(
   reactions: Record<string, string[]>,
   memberIds: string[],
   eventId: string,
+  /** With "deleted": the uploads the message showed, for the media service to remove. */
+  mediaIds: string[] = [],
 ): Promise<void> {
   const event = create(MessageUpdatedSchema, {
     envelope: newEnvelope(topics.messageUpdated, appIds.chat, eventId),
@@ -70,6 +72,7 @@ export async function recordMessageUpdated(
     editedAt: row.edited_at ? new Date(row.edited_at).toISOString() : '',
     reactionsJson: JSON.stringify(reactions),
     memberIds,
+    mediaIds,
   });
   await enqueueEvent(trx, {
     eventId,

@@ -17,6 +17,7 @@ import type { MessageView } from '../domain/protocol.ts';
 import { recordMessageUpdated } from '../events/outgoing.ts';
 import { requireMember } from './access.ts';
 import type { ChatDeps } from './deps.ts';
+import { mediaIdsOf } from './media.ts';
 
 /** History by sequence: after `after` (forward, for gap fill) or before `before` (scrolling back). */
 export async function history(
@@ -59,11 +60,13 @@ async function changeMessage(
   apply: (trx: Transaction<Database>) => Promise<void>,
 ) {
   await deps.db.transaction().execute(async (trx) => {
+    // A recall clears the attachment; the event still names its uploads, for their removal.
+    const uploads = change === 'deleted' ? mediaIdsOf((await findMessage(trx, messageId))?.attachment ?? null) : [];
     await apply(trx);
     const row = await findMessage(trx, messageId);
     if (!row) return;
     const members = (await listMembers(trx, row.conversation_id)).map((m) => m.user_id);
-    await recordMessageUpdated(trx, row, change, await reactionsOf(trx, messageId), members, eventId);
+    await recordMessageUpdated(trx, row, change, await reactionsOf(trx, messageId), members, eventId, uploads);
   });
   deps.nudgeRelay();
 }

@@ -18,11 +18,12 @@ import {
 } from '../db/conversations.repository.ts';
 import { byClientKey, clientKey, messagesInsert, storedSends } from '../db/messages.repository.ts';
 import type { ConversationKind, MessageRow } from '../db/schema.ts';
-import { contentProblem, toView } from '../domain/message.ts';
-import type { MessageView, SendFrame } from '../domain/protocol.ts';
+import { contentProblem, toView, uploadProblem } from '../domain/message.ts';
+import type { MediaAttachment, MessageView, SendFrame } from '../domain/protocol.ts';
 import { assignSeqs, seqCounts, takeBatch } from '../domain/send-batch.ts';
 import { type CreatedMessage, messagesCreatedInsert } from '../events/outgoing.ts';
 import type { ChatDeps } from './deps.ts';
+import { attachUpload } from './media.ts';
 
 export type SendInput = Omit<SendFrame, 'v' | 'type'>;
 
@@ -47,6 +48,8 @@ interface AcceptedSend {
   kind: ConversationKind;
   memberIds: string[];
   mentionIds: string[];
+  /** The upload an image or file message shows, once the media service put it into the conversation. */
+  attachment: MediaAttachment | null;
 }
 
 /** What a batch needs to know before storing: resends, conversations, blocked direct pairs. */
@@ -132,7 +135,34 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
     const other = memberIds.find((m) => m !== send.senderId) ?? send.senderId;
     if (kind === 'direct' && facts.blocked.has(pairKey(send.senderId, other)))
       throw forbidden('messages between these users are blocked');
-    return { send, kind, memberIds, mentionIds };
+    return { send, kind, memberIds, mentionIds, attachment: null };
+  }
+
+  /**
+   * Puts the uploads of accepted sends into their conversations (one call each, together); a send
+   * whose upload is refused is answered with that refusal and leaves the batch.
+   */
+  async function withUploads(accepted: AcceptedSend[]): Promise<AcceptedSend[]> {
+    const settled = await Promise.all(
+      accepted.map(async (a): Promise<AcceptedSend | undefined> => {
+        const ref = a.send.input.attachment;
+        if (!ref) return a;
+        try {
+          const upload = await attachUpload(deps, {
+            mediaId: ref.mediaId,
+            ownerId: a.send.senderId,
+            conversationId: a.send.conversationId,
+          });
+          const problem = uploadProblem(a.send.input.kind, upload);
+          if (problem) throw new AppError('VALIDATION_FAILED', problem);
+          return { ...a, attachment: upload };
+        } catch (err) {
+          a.send.reject(err);
+          return undefined;
+        }
+      }),
+    );
+    return settled.filter((a): a is AcceptedSend => a !== undefined);
   }
 
   /**
@@ -156,7 +186,7 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
           client_msg_id: input.clientMsgId,
           kind: input.kind,
           content: input.content,
-          attachment: input.attachment ? JSON.stringify(input.attachment) : null,
+          attachment: a.attachment ? JSON.stringify(a.attachment) : null,
           created_at: createdAt,
           edited_at: null,
           deleted_at: null,
@@ -195,14 +225,15 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
         }
       }
     }
-    if (accepted.length === 0) return;
+    const ready = await withUploads(accepted);
+    if (ready.length === 0) return;
     let created: CreatedMessage[];
     try {
-      created = await store(accepted);
+      created = await store(ready);
     } catch (err) {
       if (attempt < 3 && isRetryable(err))
         return storeBatch(
-          accepted.map((a) => a.send),
+          ready.map((a) => a.send),
           attempt + 1,
         );
       throw err;
@@ -211,7 +242,7 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
     for (const [i, c] of created.entries()) {
       const message = toView(c.row);
       deps.messageStored?.(c.row.kind);
-      accepted[i]?.send.resolve({ message, duplicate: false });
+      ready[i]?.send.resolve({ message, duplicate: false });
       deps.deliverLocally?.(message, c.memberIds);
     }
   }
@@ -259,7 +290,12 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
   return {
     /** Stores one send (or answers its resend); resolves once it is committed. */
     async send(senderId: string, input: SendInput): Promise<SendResult> {
-      const problem = contentProblem(input.kind, input.content, input.attachment, deps.config.MESSAGE_MAX_CHARS);
+      const problem = contentProblem(
+        input.kind,
+        input.content,
+        input.attachment !== undefined,
+        deps.config.MESSAGE_MAX_CHARS,
+      );
       if (problem) throw new AppError('VALIDATION_FAILED', problem);
       // A resend while the first is still being stored waits for it instead of racing it.
       const key = clientKey(senderId, input.clientMsgId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachmentSchema, clientMsgId, messageView } from '../../domain/protocol.ts';
+import { attachmentRef, clientMsgId, messageView } from '../../domain/protocol.ts';
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -11,7 +11,7 @@ export const sendBody = z.strictObject({
   clientMsgId,
   kind: z.enum(['text', 'image', 'file']).default('text'),
   content: z.string().max(100_000).default(''),
-  attachment: attachmentSchema.optional(),
+  attachment: attachmentRef.optional(),
 });
 
 export const readBody = z.strictObject({ seq });

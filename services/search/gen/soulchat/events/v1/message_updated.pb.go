@@ -35,6 +35,8 @@ type MessageUpdated struct {
 	// JSON of {emoji: [user ids]} after the change.
 	ReactionsJson string   `protobuf:"bytes,8,opt,name=reactions_json,json=reactionsJson,proto3" json:"reactions_json,omitempty"`
 	MemberIds     []string `protobuf:"bytes,9,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	// The media the message showed (with "deleted": the media service removes those objects).
+	MediaIds      []string `protobuf:"bytes,10,rep,name=media_ids,json=mediaIds,proto3" json:"media_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -132,11 +134,18 @@ func (x *MessageUpdated) GetMemberIds() []string {
 	return nil
 }
 
+func (x *MessageUpdated) GetMediaIds() []string {
+	if x != nil {
+		return x.MediaIds
+	}
+	return nil
+}
+
 var File_soulchat_events_v1_message_updated_proto protoreflect.FileDescriptor
 
 const file_soulchat_events_v1_message_updated_proto_rawDesc = "" +
 	"\n" +
-	"(soulchat/events/v1/message_updated.proto\x12\x12soulchat.events.v1\x1a!soulchat/events/v1/envelope.proto\"\xbe\x02\n" +
+	"(soulchat/events/v1/message_updated.proto\x12\x12soulchat.events.v1\x1a!soulchat/events/v1/envelope.proto\"\xdb\x02\n" +
 	"\x0eMessageUpdated\x12=\n" +
 	"\benvelope\x18\x01 \x01(\v2!.soulchat.events.v1.EventEnvelopeR\benvelope\x12\x1d\n" +
 	"\n" +
@@ -148,7 +157,9 @@ const file_soulchat_events_v1_message_updated_proto_rawDesc = "" +
 	"\tedited_at\x18\a \x01(\tR\beditedAt\x12%\n" +
 	"\x0ereactions_json\x18\b \x01(\tR\rreactionsJson\x12\x1d\n" +
 	"\n" +
-	"member_ids\x18\t \x03(\tR\tmemberIdsB1Z/soulchat/search/gen/soulchat/events/v1;eventsv1b\x06proto3"
+	"member_ids\x18\t \x03(\tR\tmemberIds\x12\x1b\n" +
+	"\tmedia_ids\x18\n" +
+	" \x03(\tR\bmediaIdsB1Z/soulchat/search/gen/soulchat/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_soulchat_events_v1_message_updated_proto_rawDescOnce sync.Once

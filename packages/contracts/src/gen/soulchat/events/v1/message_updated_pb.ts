@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/events/v1/message_updated.proto.
  */
 export const file_soulchat_events_v1_message_updated: GenFile = /*@__PURE__*/
-  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV91cGRhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEi3wEKDk1lc3NhZ2VVcGRhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEg4KBmNoYW5nZRgFIAEoCRIPCgdjb250ZW50GAYgASgJEhEKCWVkaXRlZF9hdBgHIAEoCRIWCg5yZWFjdGlvbnNfanNvbhgIIAEoCRISCgptZW1iZXJfaWRzGAkgAygJYgZwcm90bzM", [file_soulchat_events_v1_envelope]);
+  fileDesc("Cihzb3VsY2hhdC9ldmVudHMvdjEvbWVzc2FnZV91cGRhdGVkLnByb3RvEhJzb3VsY2hhdC5ldmVudHMudjEi8gEKDk1lc3NhZ2VVcGRhdGVkEjMKCGVudmVsb3BlGAEgASgLMiEuc291bGNoYXQuZXZlbnRzLnYxLkV2ZW50RW52ZWxvcGUSEgoKbWVzc2FnZV9pZBgCIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAyABKAkSCwoDc2VxGAQgASgEEg4KBmNoYW5nZRgFIAEoCRIPCgdjb250ZW50GAYgASgJEhEKCWVkaXRlZF9hdBgHIAEoCRIWCg5yZWFjdGlvbnNfanNvbhgIIAEoCRISCgptZW1iZXJfaWRzGAkgAygJEhEKCW1lZGlhX2lkcxgKIAMoCWIGcHJvdG8z", [file_soulchat_events_v1_envelope]);
 
 /**
  * A stored message was edited, recalled or reacted to (topic "message.updated").
@@ -68,6 +68,13 @@ export type MessageUpdated = Message<"soulchat.events.v1.MessageUpdated"> & {
    * @generated from field: repeated string member_ids = 9;
    */
   memberIds: string[];
+
+  /**
+   * The media the message showed (with "deleted": the media service removes those objects).
+   *
+   * @generated from field: repeated string media_ids = 10;
+   */
+  mediaIds: string[];
 };
 
 /**
@@ -124,6 +131,13 @@ export type MessageUpdatedJson = {
    * @generated from field: repeated string member_ids = 9;
    */
   memberIds?: string[];
+
+  /**
+   * The media the message showed (with "deleted": the media service removes those objects).
+   *
+   * @generated from field: repeated string media_ids = 10;
+   */
+  mediaIds?: string[];
 };
 
 /**
