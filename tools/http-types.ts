@@ -13,7 +13,7 @@ import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { repoRoot } from './stack/topology.ts';
 
-export const clientServices = ['user', 'profile', 'chat', 'notification'] as const;
+export const clientServices = ['user', 'profile', 'chat', 'notification', 'media'] as const;
 export const generatedFile = (service: string) => path.join(repoRoot, 'packages/client/src/gen', `${service}.ts`);
 
 type Operation = { security?: Array<Record<string, unknown>> };

@@ -922,13 +922,22 @@ export interface operations {
                             /** @enum {string} */
                             kind: "text" | "image" | "file";
                             content: string;
-                            attachment: {
-                                /** Format: uri */
+                            attachment: ({
+                                mediaId: string;
+                                /** @enum {string} */
+                                kind: "image" | "file";
+                                mimeType: string;
+                                name: string;
+                                size: number;
+                                width: number;
+                                height: number;
+                                hasThumbnail: boolean;
+                            } | {
                                 url: string;
                                 name: string;
                                 size: number;
                                 mimeType: string;
-                            } | null;
+                            }) | null;
                             createdAt: string;
                             editedAt: string | null;
                             deleted: boolean;
@@ -996,11 +1005,8 @@ export interface operations {
                     /** @default  */
                     content?: string;
                     attachment?: {
-                        /** Format: uri */
-                        url: string;
-                        name: string;
-                        size: number;
-                        mimeType: string;
+                        /** Format: uuid */
+                        mediaId: string;
                     };
                 };
             };
@@ -1022,13 +1028,22 @@ export interface operations {
                             /** @enum {string} */
                             kind: "text" | "image" | "file";
                             content: string;
-                            attachment: {
-                                /** Format: uri */
+                            attachment: ({
+                                mediaId: string;
+                                /** @enum {string} */
+                                kind: "image" | "file";
+                                mimeType: string;
+                                name: string;
+                                size: number;
+                                width: number;
+                                height: number;
+                                hasThumbnail: boolean;
+                            } | {
                                 url: string;
                                 name: string;
                                 size: number;
                                 mimeType: string;
-                            } | null;
+                            }) | null;
                             createdAt: string;
                             editedAt: string | null;
                             deleted: boolean;
@@ -1053,13 +1068,22 @@ export interface operations {
                             /** @enum {string} */
                             kind: "text" | "image" | "file";
                             content: string;
-                            attachment: {
-                                /** Format: uri */
+                            attachment: ({
+                                mediaId: string;
+                                /** @enum {string} */
+                                kind: "image" | "file";
+                                mimeType: string;
+                                name: string;
+                                size: number;
+                                width: number;
+                                height: number;
+                                hasThumbnail: boolean;
+                            } | {
                                 url: string;
                                 name: string;
                                 size: number;
                                 mimeType: string;
-                            } | null;
+                            }) | null;
                             createdAt: string;
                             editedAt: string | null;
                             deleted: boolean;
@@ -1270,13 +1294,22 @@ export interface operations {
                         /** @enum {string} */
                         kind: "text" | "image" | "file";
                         content: string;
-                        attachment: {
-                            /** Format: uri */
+                        attachment: ({
+                            mediaId: string;
+                            /** @enum {string} */
+                            kind: "image" | "file";
+                            mimeType: string;
+                            name: string;
+                            size: number;
+                            width: number;
+                            height: number;
+                            hasThumbnail: boolean;
+                        } | {
                             url: string;
                             name: string;
                             size: number;
                             mimeType: string;
-                        } | null;
+                        }) | null;
                         createdAt: string;
                         editedAt: string | null;
                         deleted: boolean;
