@@ -15,4 +15,7 @@ fi
 export PATH="$root/node_modules/.bin:$(dirname "$PROTOC_GEN_GO_BIN"):$PATH"
 cd "$root"
 buf generate proto --template proto/buf.gen.yaml --output "$output"
-buf generate proto --template proto/buf.gen.go.yaml --output "$output"
+# Go: only the packages the search service reads, so a change to another service's contract
+# does not change (and rebuild) the search binary.
+buf generate proto --template proto/buf.gen.go.yaml --output "$output" \
+  --path proto/soulchat/events --path proto/soulchat/chat

@@ -10,13 +10,13 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soulchat/media/v1/internal.proto.
  */
 export const file_soulchat_media_v1_internal: GenFile = /*@__PURE__*/
-  fileDesc("CiBzb3VsY2hhdC9tZWRpYS92MS9pbnRlcm5hbC5wcm90bxIRc291bGNoYXQubWVkaWEudjEiUQoSQXR0YWNoTWVkaWFSZXF1ZXN0EhAKCG1lZGlhX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgDIAEoCSKWAQoJTWVkaWFJbmZvEhAKCG1lZGlhX2lkGAEgASgJEgwKBGtpbmQYAiABKAkSEQoJbWltZV90eXBlGAMgASgJEgwKBG5hbWUYBCABKAkSEgoKc2l6ZV9ieXRlcxgFIAEoBBINCgV3aWR0aBgGIAEoDRIOCgZoZWlnaHQYByABKA0SFQoNaGFzX3RodW1ibmFpbBgIIAEoCGIGcHJvdG8z");
+  fileDesc("CiBzb3VsY2hhdC9tZWRpYS92MS9pbnRlcm5hbC5wcm90bxIRc291bGNoYXQubWVkaWEudjEiYQoSQXR0YWNoTWVkaWFSZXF1ZXN0EhAKCG1lZGlhX2lkGAEgASgJEhAKCG93bmVyX2lkGAIgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgDIAEoCRIOCgZhdmF0YXIYBCABKAgilgEKCU1lZGlhSW5mbxIQCghtZWRpYV9pZBgBIAEoCRIMCgRraW5kGAIgASgJEhEKCW1pbWVfdHlwZRgDIAEoCRIMCgRuYW1lGAQgASgJEhIKCnNpemVfYnl0ZXMYBSABKAQSDQoFd2lkdGgYBiABKA0SDgoGaGVpZ2h0GAcgASgNEhUKDWhhc190aHVtYm5haWwYCCABKAhiBnByb3RvMw");
 
 /**
  * POST /internal/media/attach: the chat service puts an upload into a conversation before it
- * stores the message that shows it. Only the uploader may attach it, to one conversation; the
- * same call again (a resend) answers the same. 404: no such upload of this owner; 409: it is
- * already in another conversation.
+ * stores the message that shows it; the profile service makes one a profile picture. Only the
+ * uploader may attach it, once; the same call again (a resend) answers the same. 404: no such
+ * upload of this owner; 409: it is already attached elsewhere; 400: an avatar that is no image.
  *
  * @generated from message soulchat.media.v1.AttachMediaRequest
  */
@@ -32,16 +32,25 @@ export type AttachMediaRequest = Message<"soulchat.media.v1.AttachMediaRequest">
   ownerId: string;
 
   /**
+   * Empty for an avatar.
+   *
    * @generated from field: string conversation_id = 3;
    */
   conversationId: string;
+
+  /**
+   * A profile picture: every signed-in user may see it, and the owner's previous one is removed.
+   *
+   * @generated from field: bool avatar = 4;
+   */
+  avatar: boolean;
 };
 
 /**
  * POST /internal/media/attach: the chat service puts an upload into a conversation before it
- * stores the message that shows it. Only the uploader may attach it, to one conversation; the
- * same call again (a resend) answers the same. 404: no such upload of this owner; 409: it is
- * already in another conversation.
+ * stores the message that shows it; the profile service makes one a profile picture. Only the
+ * uploader may attach it, once; the same call again (a resend) answers the same. 404: no such
+ * upload of this owner; 409: it is already attached elsewhere; 400: an avatar that is no image.
  *
  * @generated from message soulchat.media.v1.AttachMediaRequest
  */
@@ -57,9 +66,18 @@ export type AttachMediaRequestJson = {
   ownerId?: string;
 
   /**
+   * Empty for an avatar.
+   *
    * @generated from field: string conversation_id = 3;
    */
   conversationId?: string;
+
+  /**
+   * A profile picture: every signed-in user may see it, and the owner's previous one is removed.
+   *
+   * @generated from field: bool avatar = 4;
+   */
+  avatar?: boolean;
 };
 
 /**
