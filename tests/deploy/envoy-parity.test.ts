@@ -47,13 +47,26 @@ function behaviour(bootstrap: unknown) {
       'typed_config',
       'max_request_bytes',
     ),
-    // Prefixes do not overlap, so their order is free; each must match and limit the same.
+    // Prefixes do not overlap, so their order is free; each must match, go and limit the same.
     routes: ((at(hcm, 'route_config', 'virtual_hosts', 0, 'routes') as Json[]) ?? [])
-      .map((r) => ({
-        match: r.match,
-        rateLimit: at(r, 'typed_per_filter_config', 'envoy.filters.http.local_ratelimit', 'token_bucket'),
-      }))
+      .map(routeBehaviour)
       .sort((a, b) => JSON.stringify(a.match).localeCompare(JSON.stringify(b.match))),
+  };
+}
+
+/** Where a route goes and what it checks: the Dapr hop or the app's pods, token, buffering, limit. */
+function routeBehaviour(r: Json) {
+  const perFilter = (name: string) => at(r, 'typed_per_filter_config', `envoy.filters.http.${name}`);
+  const headers = ((r.request_headers_to_add as Json[] | undefined) ?? []).map((h) => at(h, 'header', 'key'));
+  const { retry_policy: retry, ...route } = (r.route ?? {}) as Json;
+  return {
+    match: r.match,
+    route,
+    retryOn: at(retry, 'retry_on'),
+    daprApiToken: headers.includes('dapr-api-token'),
+    jwt: perFilter('jwt_authn'),
+    buffer: perFilter('buffer'),
+    rateLimit: at(perFilter('local_ratelimit'), 'token_bucket'),
   };
 }
 

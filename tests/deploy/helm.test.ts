@@ -214,6 +214,14 @@ describe('the Helm chart', () => {
     assert.deepEqual(volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'search-index' } }]);
   });
 
+  test("an app's env from values reaches its container: the media service's upload limits", () => {
+    const r = helmTemplate(['--set', 'services.media.env.MAX_UPLOAD_BYTES=1048576']);
+    assert.equal(r.status, 0, r.stderr);
+    const env = deploymentOf(documents(r.stdout), 'media')?.template.spec.containers[0]?.env ?? [];
+    assert.equal(env.find((e) => e.name === 'MAX_UPLOAD_BYTES')?.value, '1048576');
+    assert.equal(env.find((e) => e.name === 'UPLOADS_PER_MINUTE')?.value, '30', 'the defaults of values.yaml stay');
+  });
+
   test('the network policy lets the monitoring namespace scrape each app and each sidecar', () => {
     const policy = documents(rendered('kafka-redis')).find((d) => d.kind === 'NetworkPolicy');
     type Rule = { from: Array<{ namespaceSelector?: unknown }>; ports: Array<{ port: number }> };

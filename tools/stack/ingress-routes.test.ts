@@ -38,6 +38,8 @@ test('every routed path decides on a token, and only the declared ones are open'
   const open = routes.filter((r) => r.typed_per_filter_config?.['envoy.filters.http.jwt_authn']?.disabled);
   assert.deepEqual(open.map((r) => r.name).sort(), [
     'chat/openapi/chat.json',
+    'media/files',
+    'media/openapi/media.json',
     'notification/openapi/notification.json',
     'profile/openapi/profile.json',
     'search/openapi/search.json',
@@ -72,7 +74,40 @@ test('the web app answers every path no API route claims, straight from its inst
   assert.equal(last?.route?.cluster, directCluster('web'));
   assert.equal(last?.request_headers_to_add, undefined);
   assert.ok(routes.filter((r) => r.name.startsWith('chat/')).every((r) => routes.indexOf(r) < routes.indexOf(last)));
-  assert.throws(() => publicRouteSchema.parse({ prefix: '/x', webSocket: true, static: true }), /not both/);
+  assert.throws(
+    () => publicRouteSchema.parse({ prefix: '/x', webSocket: true, static: true }),
+    /at most one of WebSocket, static or streamed/,
+  );
+});
+
+test('a streamed route sends the body straight to the instances, unbuffered, and keeps the token check unless open', () => {
+  const uploads = publicRouteSchema.parse({ prefix: '/uploads', streamed: true });
+  const downloads = publicRouteSchema.parse({ prefix: '/downloads', open: true, streamed: true });
+  const routes = routesOf([{ ...reviews, publicRoutes: [uploads, downloads] }]) as Array<
+    Route & { request_headers_to_add?: unknown }
+  >;
+  const jwt = 'envoy.filters.http.jwt_authn';
+  const upload = routes.find((r) => r.name === 'reviews/uploads');
+  assert.equal(upload?.route?.cluster, directCluster('reviews'));
+  assert.equal(upload.route.prefix_rewrite, undefined, 'no Dapr invocation path');
+  assert.equal(upload.request_headers_to_add, undefined, 'no Dapr API token');
+  assert.equal(upload.typed_per_filter_config?.['envoy.filters.http.buffer']?.disabled, true);
+  assert.equal(upload.typed_per_filter_config?.[jwt]?.requirement_name, 'user');
+  const download = routes.find((r) => r.name === 'reviews/downloads');
+  assert.equal(download?.typed_per_filter_config?.[jwt]?.disabled, true);
+  assert.equal(download.typed_per_filter_config?.['envoy.filters.http.buffer']?.disabled, true);
+  const clusters = buildClusters(topology.ingress, [reviews], [...topology.apps]) as Array<{ name: string }>;
+  assert.ok(!clusters.some((c) => c.name === directCluster('reviews')), 'an app without direct routes has no cluster');
+  const streamedApp = { ...reviews, publicRoutes: [uploads] };
+  const withStream = buildClusters(topology.ingress, [streamedApp], topology.apps) as Array<{ name: string }>;
+  assert.ok(
+    withStream.some((c) => c.name === directCluster('reviews')),
+    'a streamed route gets its direct cluster',
+  );
+  assert.throws(
+    () => publicRouteSchema.parse({ prefix: '/x', static: true, streamed: true }),
+    /at most one of WebSocket, static or streamed/,
+  );
 });
 
 test('refuses /internal as a public route and a prefix claimed by two apps', () => {

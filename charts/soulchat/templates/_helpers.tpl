@@ -69,7 +69,7 @@ middle `*` segment is written `**` (only that matches there). Call with (list $ 
 {{- if eq .id $id -}}
 {{- $edge := list -}}
 {{- range .publicRoutes | default list -}}
-{{- if kindIs "string" . }}{{ $edge = append $edge (printf "* %s" .) }}{{ else if not (or .webSocket .static) }}{{ $edge = append $edge (printf "* %s" .prefix) }}{{ end -}}
+{{- if kindIs "string" . }}{{ $edge = append $edge (printf "* %s" .) }}{{ else if not (include "soulchat.directRoute" .) }}{{ $edge = append $edge (printf "* %s" .prefix) }}{{ end -}}
 {{- end -}}
 {{- if $edge }}{{ $_ := set $callers "ingress" $edge }}{{ end -}}
 {{- range $caller, $ops := .callers | default dict }}{{ if $ops }}{{ $_ := set $callers $caller $ops }}{{ end }}{{ end -}}
@@ -98,6 +98,19 @@ middle `*` segment is written `**` (only that matches there). Call with (list $ 
 {{- $policies = append $policies (dict "appId" $caller "defaultAction" "deny" "trustDomain" "public" "namespace" $root.Release.Namespace "operations" $operations) -}}
 {{- end -}}
 {{- toJson (dict "defaultAction" "deny" "trustDomain" "public" "policies" $policies) -}}
+{{- end -}}
+
+{{/*
+"true" when a publicRoutes entry goes straight to the app's pods, not through Dapr (a WebSocket, the
+web app's files, a streamed upload), as isDirect in tools/stack/topology.ts; empty otherwise.
+*/}}
+{{- define "soulchat.directRoute" -}}
+{{- if and (kindIs "map" .) (or .webSocket .static .streamed) }}true{{ end -}}
+{{- end -}}
+
+{{/* Non-empty when one of the app's publicRoutes is direct: it gets a headless Service and an Envoy cluster. */}}
+{{- define "soulchat.hasDirectRoute" -}}
+{{- range .publicRoutes | default list }}{{ include "soulchat.directRoute" . }}{{ end -}}
 {{- end -}}
 
 {{/* The name of one app's Dapr Configuration (its access control differs per callee). */}}
