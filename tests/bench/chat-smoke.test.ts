@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { benchChat, chatStackFrom } from '../../tools/bench/chat/chat-run.ts';
+import { benchMedia, type MediaLevel, type MediaRun, mediaStackFrom } from '../../tools/bench/chat/media-run.ts';
 import { planPopulation } from '../../tools/bench/chat/population.ts';
 import { benchRelay } from '../../tools/bench/chat/relay-run.ts';
 import { type BenchReport, benchReport } from '../../tools/bench/chat/report.ts';
@@ -25,6 +26,9 @@ const settings = readSettings({
   BENCH_IDLE: '200',
   BENCH_IDLE_CPU_SECONDS: '3',
   BENCH_RECORD: '0',
+  BENCH_MEDIA_UPLOADS: '4',
+  BENCH_MEDIA_CONCURRENCY: '1,4',
+  BENCH_MEDIA_FILE_BYTES: String(256 * 1024),
 });
 
 type Step = BenchReport['steps'][number];
@@ -40,6 +44,37 @@ function assertStepDelivered(step: Step, label: string): void {
   assert.ok(step.deliverMs.p99 !== null && step.ackMs.p99 !== null, `${label}: latencies measured`);
 }
 
+const positive = (n: number | null | undefined) => typeof n === 'number' && Number.isFinite(n) && n > 0;
+
+function assertTransferMeasured(level: MediaLevel, which: 'upload' | 'download'): void {
+  const label = `${level.kind} x${level.concurrency} ${which}`;
+  const f = level[which];
+  assert.equal(f.count, 4, label);
+  assert.equal(f.errors, 0, `${label}: ${f.firstErrors.join('; ')}`);
+  for (const field of ['megabytesPerSecond', 'p50Ms', 'p99Ms'] as const)
+    assert.ok(positive(f[field]), `${label}: ${field}`);
+  for (const [name, seconds] of Object.entries(f.cpuSeconds))
+    assert.ok(typeof seconds === 'number' && seconds >= 0, `${label}: ${name} CPU`);
+}
+
+function assertMediaMeasured(media: MediaRun | null): void {
+  assert.ok(media, 'the report has a media part');
+  assert.deepEqual(
+    media.levels.map((l) => `${l.kind} x${l.concurrency}`),
+    ['text x1', 'text x4', 'jpeg x1', 'jpeg x4'],
+  );
+  for (const level of media.levels) {
+    assert.ok(positive(level.fileBytes), 'file size');
+    assertTransferMeasured(level, 'upload');
+    assertTransferMeasured(level, 'download');
+    // A short download may fall within one clock tick; an upload is parsed, checked and encoded.
+    assert.ok(positive(level.upload.cpuSeconds.mediaApp), `${level.kind} x${level.concurrency}: media app CPU`);
+  }
+  const total = (key: 'mediaSidecar' | 'objectStore') =>
+    media.levels.reduce((s, l) => s + l.upload.cpuSeconds[key] + l.download.cpuSeconds[key], 0);
+  assert.ok(positive(total('mediaSidecar')) && positive(total('objectStore')), 'sidecar and object store CPU');
+}
+
 test('the chat benchmark delivers, syncs and reports at a tiny load', async () => {
   const progress = (m: string) => console.log(m);
   const plan = planPopulation(settings.population);
@@ -48,7 +83,9 @@ test('the chat benchmark delivers, syncs and reports at a tiny load', async () =
     viaIngress: await benchRelay(settings, plan, 'smokee', progress, true),
   };
   const chat = await benchChat(chatStackFrom(sharedStack()), settings, `smoke${Date.now().toString(36)}`, progress);
-  const report = benchReport(settings, chat, relays);
+  assert.ok(settings.media, 'the media phase is on by default');
+  const media = await benchMedia(mediaStackFrom(sharedStack()), settings.media, progress);
+  const report = benchReport(settings, chat, relays, media);
   console.log(JSON.stringify(report));
 
   assert.equal(report.bench, 'chat');
@@ -72,4 +109,5 @@ test('the chat benchmark delivers, syncs and reports at a tiny load', async () =
   assert.equal(report.connections.opened, 200);
   assert.equal(typeof report.idleBytesPerConnection, 'number');
   assert.equal(report.population.connectFailed, 0, JSON.stringify(report.population.connectFailures));
+  assertMediaMeasured(report.media);
 });

@@ -11,6 +11,13 @@
  * of what it offered. After each step a few offline devices sync and must get every acked
  * message. Last, idle sockets on chat-1 show what a connection costs in memory.
  *
+ * Then, on a stack of its own (user, profile, media, the ingress) so neither phase disturbs the
+ * other's figures, the media phase: BENCH_MEDIA_UPLOADS uploads of a 1 MiB text file and,
+ * separately, of a ~1 MiB JPEG (decoded and re-encoded by the service), through the ingress at
+ * each BENCH_MEDIA_CONCURRENCY, each downloaded once by its signed link after; per kind and
+ * level: count, errors, MB/s (10^6 bytes), p50/p99 ms, and the CPU seconds of the media app,
+ * its sidecar and the object store. In the JSON as `media`.
+ *
  * Printed last: one JSON line (also appended to tools/bench/history.jsonl, and drawn in
  * tools/bench/chat.svg). `sustained` / `at100` are the highest steps whose p99 held 50 / 100 ms
  * with enough acked; their messagesPerSecond counts messages acked and delivered to every
@@ -38,20 +45,27 @@
  *   BENCH_RELAY=1                 0 skips the bare relay (both runs)
  *   BENCH_RECORD=1                0 leaves history.jsonl and chat.svg alone (trial runs)
  *   BENCH_SEED=1                  population and schedule seed
+ *   BENCH_MEDIA=1                 0 skips the media phase
+ *   BENCH_MEDIA_ONLY=0            1 runs the media phase alone (no relay, no chat; nothing recorded)
+ *   BENCH_MEDIA_UPLOADS=40        uploads per kind and concurrency level
+ *   BENCH_MEDIA_CONCURRENCY=1,4   uploads (then downloads) in flight at once, per level
+ *   BENCH_MEDIA_FILE_BYTES=1048576  size of the text file; the JPEG is made about as large
  *   BENCH_TRACE_SAMPLE_RATIO=0.1  share of traces sampled by apps and sidecars, as in production
  *                                 (the chart's default; `npm start` and the tests record them all)
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StackInfo } from '../stack/sidecar.ts';
 import { startStack } from '../stack/stack.ts';
 import { repoRoot } from '../stack/topology.ts';
-import { benchChat, type ChatRun, chatStackFrom } from './chat/chat-run.ts';
+import { benchChat, chatStackFrom } from './chat/chat-run.ts';
 import { appendHistory, chartFile, runContext } from './chat/history.ts';
+import { benchMedia, mediaStackFrom } from './chat/media-run.ts';
 import { planPopulation } from './chat/population.ts';
 import { benchRelay } from './chat/relay-run.ts';
 import { benchReport, headlineLimitsMs, type Relays } from './chat/report.ts';
-import { readSettings } from './chat/settings.ts';
+import { type MediaSettings, readSettings } from './chat/settings.ts';
 import { renderChart } from './chat/svg.ts';
 
 const settings = readSettings();
@@ -60,13 +74,14 @@ const started = Date.now();
 const progress = (message: string) =>
   console.log(`${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s ${message}`);
 
-async function onOwnStack(): Promise<ChatRun> {
-  const runDir = path.join(repoRoot, '.run', 'bench');
+/** Runs `work` on a fresh stack of `apps` (ports +4000, run dir .run/<name>), stopped after. */
+async function onOwnStack<T>(name: string, apps: string[], work: (info: StackInfo) => Promise<T>): Promise<T> {
+  const runDir = path.join(repoRoot, '.run', name);
   rmSync(runDir, { recursive: true, force: true });
   const stack = await startStack({
     runDir,
     portOffset: 4000,
-    onlyApps: ['user', 'profile', 'chat'],
+    onlyApps: apps,
     traceSampleRatio: settings.traceSampleRatio,
     progress: (m) => progress(`[stack] ${m}`),
   });
@@ -74,11 +89,21 @@ async function onOwnStack(): Promise<ChatRun> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    return await benchChat(chatStackFrom(stack.info), settings, runTag, progress);
+    return await work(stack.info);
   } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
     await stack.stop();
   }
 }
+
+const chatOnOwnStack = () =>
+  onOwnStack('bench', ['user', 'profile', 'chat'], (info) =>
+    benchChat(chatStackFrom(info), settings, runTag, progress),
+  );
+
+const mediaOnOwnStack = (media: MediaSettings) =>
+  onOwnStack('bench-media', ['user', 'profile', 'media'], (info) => benchMedia(mediaStackFrom(info), media, progress));
 
 function record(report: ReturnType<typeof benchReport>, line: string): void {
   appendHistory(line);
@@ -96,6 +121,12 @@ function record(report: ReturnType<typeof benchReport>, line: string): void {
   writeFileSync(chartFile, renderChart(series, settings.steps.rates, Object.values(headlineLimitsMs), caption));
 }
 
+if (settings.mediaOnly) {
+  if (!settings.media) throw new Error('BENCH_MEDIA_ONLY=1 needs BENCH_MEDIA=1');
+  const media = await mediaOnOwnStack(settings.media);
+  console.log(JSON.stringify({ bench: 'chat-media', ...runContext(), settings: settings.media, media }));
+  process.exit(0);
+}
 const plan = planPopulation(settings.population);
 const relays: Relays | undefined = settings.withRelay
   ? {
@@ -103,8 +134,9 @@ const relays: Relays | undefined = settings.withRelay
       viaIngress: await benchRelay(settings, plan, `${runTag}e`, progress, true),
     }
   : undefined;
-const chat = await onOwnStack();
-const { bench, ...figures } = benchReport(settings, chat, relays);
+const chat = await chatOnOwnStack();
+const media = settings.media ? await mediaOnOwnStack(settings.media) : undefined;
+const { bench, ...figures } = benchReport(settings, chat, relays, media);
 const report = { bench, ...runContext(), ...figures };
 const line = JSON.stringify(report);
 if (settings.record) record(report, line);

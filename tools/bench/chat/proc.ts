@@ -64,6 +64,7 @@ function nameOf(pid: number): string {
   const app = environ(pid, 'INSTANCE_NAME');
   if (app) return `${app}-app`;
   if (comm === 'java' && read(`/proc/${pid}/cmdline`).includes('kafka.Kafka')) return 'kafka';
+  if (comm === 'java' && read(`/proc/${pid}/cmdline`).includes('org.gaul.s3proxy')) return 's3proxy';
   const renamed: Record<string, string> = { mariadbd: 'mariadb', 'redis-server': 'redis' };
   return renamed[comm] ?? comm;
 }

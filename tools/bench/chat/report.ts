@@ -3,6 +3,7 @@
  * 100 ms, idle costs, the relay's ceiling), then every step in a compact form.
  */
 import type { ChatRun } from './chat-run.ts';
+import type { MediaRun } from './media-run.ts';
 import type { RelayRun } from './relay-run.ts';
 import type { BenchSettings } from './settings.ts';
 import { holds, type StepReport } from './sweep.ts';
@@ -80,7 +81,12 @@ export interface Relays {
   viaIngress: RelayRun;
 }
 
-export function benchReport(settings: BenchSettings, chat: ChatRun, relays: Relays | undefined) {
+export function benchReport(
+  settings: BenchSettings,
+  chat: ChatRun,
+  relays: Relays | undefined,
+  media: MediaRun | undefined,
+) {
   const { minAckedFraction } = settings.steps;
   const { sustained, at100 } = headlineLimitsMs;
   const ceiling = (relay: RelayRun | undefined) =>
@@ -112,6 +118,8 @@ export function benchReport(settings: BenchSettings, chat: ChatRun, relays: Rela
     settings: settingsSummary(settings),
     path: 'clients -> Envoy ingress -> chat-1/chat-2 (WebSocket); sync through the ingress too',
     steps: chat.steps.map(compactStep),
+    // Measured on a stack of its own after the chat steps (user, profile, media, the ingress).
+    media: media ?? null,
   };
 }
 

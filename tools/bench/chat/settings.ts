@@ -11,10 +11,11 @@ const numbers = (fallback: string, item: z.ZodNumber) =>
     .transform((s) => s.split(',').map((n) => Number(n.trim())))
     .pipe(z.array(item).min(1));
 
-const flag = z
-  .enum(['0', '1'])
-  .default('1')
-  .transform((v) => v === '1');
+const flag = (fallback: '0' | '1' = '1') =>
+  z
+    .enum(['0', '1'])
+    .default(fallback)
+    .transform((v) => v === '1');
 
 const schema = z.object({
   BENCH_STEPS: numbers('100,250,500,1000,2000,3000,4000,5000', z.number().positive()),
@@ -41,8 +42,18 @@ const schema = z.object({
   BENCH_CONTENT_BYTES: z.coerce.number().int().min(1).max(4000).default(64),
   BENCH_CONNECT_RATE: z.coerce.number().positive().default(300),
   BENCH_CLIENT_ADDRESSES: z.coerce.number().int().min(1).max(100).default(16),
-  BENCH_RELAY: flag,
-  BENCH_RECORD: flag,
+  BENCH_RELAY: flag(),
+  BENCH_RECORD: flag(),
+  BENCH_MEDIA: flag(),
+  BENCH_MEDIA_ONLY: flag('0'),
+  BENCH_MEDIA_UPLOADS: z.coerce.number().int().min(1).default(40),
+  BENCH_MEDIA_CONCURRENCY: numbers('1,4', z.number().int().min(1).max(64)),
+  BENCH_MEDIA_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(20 * 2 ** 20)
+    .default(2 ** 20),
   BENCH_SEED: z.coerce.number().int().default(1),
   BENCH_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
 });
@@ -79,6 +90,13 @@ export interface StepSettings {
   syncDevices: number;
 }
 
+export interface MediaSettings {
+  /** Uploads per kind (text, JPEG) and concurrency level, each downloaded once after. */
+  uploads: number;
+  concurrency: number[];
+  fileBytes: number;
+}
+
 export interface BenchSettings {
   population: PopulationSettings;
   steps: StepSettings;
@@ -89,6 +107,9 @@ export interface BenchSettings {
   clientAddresses: number;
   withRelay: boolean;
   record: boolean;
+  /** The media phase, or null to skip it; `mediaOnly` skips everything else (trial runs). */
+  media: MediaSettings | null;
+  mediaOnly: boolean;
   /** The share of traces the stack under test samples (the chart's production default). */
   traceSampleRatio: number;
 }
@@ -133,6 +154,14 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     clientAddresses: parsed.BENCH_CLIENT_ADDRESSES,
     withRelay: parsed.BENCH_RELAY,
     record: parsed.BENCH_RECORD,
+    media: parsed.BENCH_MEDIA
+      ? {
+          uploads: parsed.BENCH_MEDIA_UPLOADS,
+          concurrency: parsed.BENCH_MEDIA_CONCURRENCY,
+          fileBytes: parsed.BENCH_MEDIA_FILE_BYTES,
+        }
+      : null,
+    mediaOnly: parsed.BENCH_MEDIA_ONLY,
     traceSampleRatio: parsed.BENCH_TRACE_SAMPLE_RATIO,
   };
 }
