@@ -63,5 +63,15 @@ for tool in podman buildah runc mmdebstrap; do
   printf '%-13s %-8s %-8s %-12s %s\n' "$tool" "$([[ -n $found ]] && echo ok || echo optional)" debian "${found:--}" "$(command -v "$tool")"
 done
 row node_modules lockfile "$([[ -d $root/node_modules/@dapr/dapr ]] && echo installed)" "$root/node_modules"
+# The services' native addons (media's sharp with its libvips, user's argon2): npm installs the
+# prebuilt binary for this platform as an optional dependency; found once it loads.
+addon() { # name package service-workspace version-expression
+  local pinned found
+  pinned=$(node -p "require('$root/$3/package.json').dependencies['$2']" 2>/dev/null)
+  found=$(cd "$root/$3" && node -p "$4" 2>/dev/null)
+  row "$1" "$pinned" "$found" "$root/node_modules/$2"
+}
+addon sharp sharp services/media "require('sharp').versions.sharp"
+addon argon2 @node-rs/argon2 services/user "require('@node-rs/argon2') && require('@node-rs/argon2/package.json').version"
 if [[ $missing -ne 0 ]]; then echo "Something is missing: run 'npm run setup'." >&2; fi
 exit $missing
