@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { nativePackages, packageClosure } from '../../tools/images/bundle.ts';
 import { imageRef, imageTag } from '../../tools/images/images.ts';
 import { podman } from '../../tools/images/podman.ts';
 import { locateToolchain } from '../../tools/stack/toolchain.ts';
@@ -63,6 +64,22 @@ async function unpack(ref: string): Promise<{ dir: string; files: string[] }> {
 }
 
 const shellsAndInstallers = ['usr/bin/sh', 'usr/bin/bash', 'usr/bin/apt', 'usr/bin/dpkg', 'usr/bin/npm'];
+
+/** Every package a Node image may hold beside its bundle: the native ones and what they load. */
+const nativeClosure = [...new Set(nativePackages.flatMap((name) => [...packageClosure(name)]))].map((p) => `${p}/`);
+
+/**
+ * Inside the media image, from /app as the service runs: a 2000x1500 JPEG made by sharp, read
+ * back and made a 320 px WebP as the service's thumbnails are (rotate() forces libvips to decode
+ * the whole image, which it would do through a temporary file if it wanted one).
+ */
+const sharpProbe = `
+import sharp from 'sharp';
+const jpeg = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
+const webp = await sharp(jpeg).rotate().resize({ width: 320 }).webp().toBuffer();
+const meta = await sharp(webp).metadata();
+process.stdout.write(JSON.stringify({ vips: sharp.versions.vips, format: meta.format, width: meta.width }));
+`;
 
 /** Runs node inside the image (it has no shell), with no network. */
 const nodeIn = (ref: string, script: string) =>
@@ -127,19 +144,47 @@ for (const app of loadTopology().apps) {
 
     test('holds compiled code only: no TypeScript, no tsx, no shell, no package manager', async () => {
       const { files } = await unpack(ref);
+      const appFiles = files.filter((f) => f.startsWith('app/'));
       assert.ok(files.includes('app/main.mjs'), 'the bundle is there');
+      // Not even declarations: the native packages are copied without them.
       assert.deepEqual(
-        files.filter((f) => f.startsWith('app/') && /\.(ts|mts|cts)$/.test(f) && !f.endsWith('.d.ts')),
+        appFiles.filter((f) => /\.(ts|mts|cts)$/.test(f)),
+        [],
+      );
+      // A native package brings its prebuilt addon, never the C/C++ it was built from.
+      assert.deepEqual(
+        appFiles.filter((f) => /\.(c|cc|cpp|h|hpp|gyp|gypi)$/.test(f)),
+        [],
+      );
+      // Beside the bundle only the native packages and what they load (tools/images/bundle.ts),
+      // and machine code (.node addons, shared libraries) only inside those.
+      const modules = appFiles.filter(
+        (f) => f.startsWith('app/node_modules/') && !appFiles.some((other) => other.startsWith(`${f}/`)),
+      );
+      assert.deepEqual(
+        modules.filter((f) => !nativeClosure.some((pkg) => f.startsWith(`app/node_modules/${pkg}`))),
         [],
       );
       assert.deepEqual(
-        files.filter((f) => /(^|\/)node_modules\/(tsx|typescript|esbuild)(\/|$)/.test(f)),
+        appFiles.filter((f) => /\.node$|\.so(\.\d+)*$/.test(f) && !f.startsWith('app/node_modules/')),
         [],
       );
       for (const tool of shellsAndInstallers) {
         assert.ok(!files.includes(tool), `${tool} is not in the image`);
       }
     });
+
+    if (app.id === 'media') {
+      test('sharp loads its addon and libvips, and turns a JPEG into WebP, on a read-only root', async () => {
+        const out = await podman(toolchain, [
+          ...['run', '--rm', '--no-healthcheck', '--network', 'none', '--read-only', '--cap-drop', 'ALL', ref],
+          ...['/usr/bin/node', '--input-type=module', '-e', sharpProbe],
+        ]);
+        const result = JSON.parse(out) as { vips: string; format: string; width: number };
+        assert.match(result.vips, /^\d+\.\d+/);
+        assert.deepEqual({ format: result.format, width: result.width }, { format: 'webp', width: 320 });
+      });
+    }
 
     test("records its Debian packages where scanners look (dpkg's status), Node at the pinned version", async () => {
       const status = await nodeIn(

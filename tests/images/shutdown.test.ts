@@ -57,6 +57,21 @@ test('SIGTERM stops the app in its container gracefully (exit 0), not by the sto
   assert.match(logs, shutDownOnSigterm);
 });
 
+test('the media image also ends on SIGTERM with exit 0, sharp loaded and its sweep timer stopped', async () => {
+  const db = await freshDatabase('image_shutdown_media');
+  after(() => db.drop());
+  const { exitCode, logs } = await stopWithSigterm('media', {
+    SERVICE_NAME: 'media',
+    PORT: String(await freePort()),
+    DAPR_HTTP_PORT: String(await freePort()),
+    DAPR_GRPC_PORT: String(await freePort()),
+    DATABASE_URL: db.url,
+    APP_API_TOKEN: randomBytes(16).toString('hex'),
+  });
+  assert.equal(exitCode, '0', `exit code ${exitCode}; log:\n${logs}`);
+  assert.match(logs, shutDownOnSigterm);
+});
+
 test('the Go search image also ends on SIGTERM with exit 0, its index closed', async () => {
   const { exitCode, logs } = await stopWithSigterm(
     'search',

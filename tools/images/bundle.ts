@@ -3,8 +3,19 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { repoRoot } from '../stack/topology.ts';
 
-/** Packages with native code: left out of the bundle and copied beside it with their binaries. */
-const nativePackages = ['@node-rs/argon2'];
+/**
+ * Packages with native code: left out of the bundle (esbuild cannot inline a .node file, nor the
+ * loader that picks the one for this platform) and copied beside it with what they load at run
+ * time (packageClosure). sharp's addon links its libvips, which @img/sharp-libvips-linux-x64 holds.
+ */
+export const nativePackages = ['@node-rs/argon2', 'sharp'];
+
+/**
+ * Files of those packages that nothing reads at run time, left out: type declarations (for the
+ * compiler), the addon's C++ sources, headers and gyp files, and sharp's build-from-source script
+ * (the image runs the prebuilt binary; it has no compiler).
+ */
+const buildOnly = [/\.d\.[cm]?ts$/, /\.(c|cc|cpp|h|hpp|gyp|gypi)$/, /^sharp\/install\//];
 
 // The bundle is ESM; a few CommonJS dependencies still call require() for Node's built-ins.
 const requireShim =
@@ -70,16 +81,42 @@ function usedNativePackages(appDir: string): string[] {
   return nativePackages.filter((name) => code.includes(`"${name}"`));
 }
 
-/** Copies a package and whichever of its optional (per-platform binary) packages are installed. */
+interface Manifest {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/**
+ * A package and what it loads, transitively: its dependencies (sharp's detect-libc, semver,
+ * @img/colour) and whichever optional ones are installed, which are the binaries for this
+ * platform (npm installs only those). Resolved from the root node_modules, where npm hoists them.
+ */
+export function packageClosure(name: string, seen = new Set<string>()): Set<string> {
+  const dir = path.join(repoRoot, 'node_modules', name);
+  if (seen.has(name) || !existsSync(dir)) return seen;
+  seen.add(name);
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+    packageClosure(dep, seen);
+  return seen;
+}
+
 function copyPackage(name: string, appDir: string): void {
-  const from = path.join(repoRoot, 'node_modules', name);
-  cpSync(from, path.join(appDir, 'node_modules', name), { recursive: true, dereference: true });
-  const manifest = JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8')) as {
-    optionalDependencies?: Record<string, string>;
-  };
-  for (const dep of Object.keys(manifest.optionalDependencies ?? {})) {
-    const depDir = path.join(repoRoot, 'node_modules', dep);
-    if (existsSync(depDir))
-      cpSync(depDir, path.join(appDir, 'node_modules', dep), { recursive: true, dereference: true });
+  const modules = path.join(repoRoot, 'node_modules');
+  for (const pkg of packageClosure(name)) {
+    const to = path.join(appDir, 'node_modules', pkg);
+    cpSync(path.join(modules, pkg), to, {
+      recursive: true,
+      dereference: true,
+      filter: (from) => !buildOnly.some((pattern) => pattern.test(path.relative(modules, from))),
+    });
+    removeEmptyFolders(to);
   }
+}
+
+/** The folders whose files were all left out (sharp's src/) are left out too. */
+function removeEmptyFolders(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }))
+    if (entry.isDirectory()) removeEmptyFolders(path.join(dir, entry.name));
+  if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
 }
