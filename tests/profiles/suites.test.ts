@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Stack } from '../../tools/stack/stack.ts';
 import { rootQuery } from '../harness/databases.ts';
+import { assertMediaWorks } from './media-check.ts';
 import {
   e2eSuite,
   platformSuite,
@@ -77,7 +78,7 @@ describe('component profiles: the platform suite and an end-to-end subset on eac
     });
   });
 
-  test('memory: in-memory pub/sub and state (pub/sub stays inside one sidecar)', async () => {
+  test('memory: in-memory pub/sub and state (pub/sub stays inside one sidecar); media in a folder', async () => {
     // Cross-sidecar pub/sub cannot work in memory, so its tests and the event test are left out.
     const suites = {
       platform: platformSuite.filter((f) => !f.includes('pubsub')),
@@ -85,7 +86,10 @@ describe('component profiles: the platform suite and an end-to-end subset on eac
       e2e: 'register -> login',
     };
     await verify('memory', suites, async (stack) => {
-      for (const name of ['kafka', 'redis']) assert.equal(stack.supervisor.get(name), undefined, `no ${name}`);
+      for (const name of ['kafka', 'redis', 's3proxy'])
+        assert.equal(stack.supervisor.get(name), undefined, `no ${name}`);
+      // bindings.localstorage (components/memory/media-localstorage.yaml): a folder of the run dir.
+      await assertMediaWorks(stack, (key) => path.join(stack.info.runDir, 'media-objects', key));
     });
   });
 });
