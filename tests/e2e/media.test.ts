@@ -260,6 +260,40 @@ describe('media through the ingress', () => {
     assert.equal((await download(edge, unsent.body.links.original)).status, 404, 'the unsent one too');
   });
 
+  test('a profile picture is an upload: everyone signed in sees it, a new one replaces it, and a file cannot be one', async () => {
+    const setAvatar = (mediaId: string | null, who = alice) =>
+      call<{ imageUrl: string | null } & ErrorBody>(`${edge}/profiles/me`, {
+        method: 'PATCH',
+        body: { avatarMediaId: mediaId },
+        token: who.token,
+      });
+    const first = await upload(edge, alice.token, await photoWithLocation(), 'me.jpg');
+    const set = await setAvatar(first.body.id);
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.imageUrl, `/avatars/${first.body.id}/thumb`);
+    const seen = await call<{ imageUrl: string }>(`${edge}/profiles/${alice.id}`, { token: eve.token });
+    const picture = await download(edge, seen.body.imageUrl);
+    assert.equal(picture.status, 200, 'no token, no signature: avatars are public');
+    assert.equal(picture.headers.get('content-type'), 'image/webp');
+    assert.match(picture.headers.get('cache-control') ?? '', /public/);
+    assert.equal((await sharp(picture.bytes).metadata()).exif, undefined);
+    assert.equal((await viewAs(eve, first.body.id)).status, 200, 'any signed-in user may view it');
+    assert.equal((await sendUpload(alice, direct, first.body.id)).status, 409, 'a picture is not also a message');
+
+    const second = await upload(edge, alice.token, await smallPng(), 'me2.png');
+    assert.equal((await setAvatar(second.body.id)).status, 200);
+    assert.equal((await download(edge, `/avatars/${first.body.id}/thumb`)).status, 404, 'the old picture is removed');
+    assert.equal((await download(edge, `/avatars/${second.body.id}/thumb`)).status, 200);
+
+    const text = await upload(edge, alice.token, Buffer.from('not a face'), 'face.txt');
+    const refused = await setAvatar(text.body.id);
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal((await setAvatar(second.body.id, bob)).status, 404, "bob cannot wear alice's picture");
+    const notAvatar = await upload(edge, alice.token, await smallPng(), 'plain.png');
+    assert.equal((await download(edge, `/avatars/${notAvatar.body.id}/thumb`)).status, 404, 'only pictures are public');
+    assert.equal((await setAvatar(null)).body.imageUrl, null);
+  });
+
   test('uploads are rate limited per user', async () => {
     const replies: number[] = [];
     for (let i = 0; i < 40 && !replies.includes(429); i++)

@@ -47,6 +47,7 @@ export {
   startInboxPruner,
 } from './inbox.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { type AttachMedia, attachMedia } from './media-client.ts';
 export { createHttpMetrics, domainCounter, domainGauge, domainHistogram, type Metric } from './metrics.ts';
 export { characterCount, displayNameRule, hasControlCharacter, userIdRule, usernameRule } from './names.ts';
 export { type OpenApiDocument, routeDrift } from './openapi.ts';

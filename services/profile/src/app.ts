@@ -1,4 +1,5 @@
 import {
+  attachMedia,
   createApp,
   type DaprClient,
   type Logger,
@@ -37,6 +38,9 @@ export function buildApp(deps: Deps): Koa {
     log: deps.log,
     db: deps.db,
     cache: createProfileCache(deps.dapr, deps.log),
+    attachAvatar: async (userId, mediaId) => {
+      await attachMedia(deps.dapr, deps.log, { mediaId, ownerId: userId, avatar: true });
+    },
   };
   return createApp({
     service: deps.service,

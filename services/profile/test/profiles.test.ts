@@ -73,13 +73,12 @@ describe('profile service: creating and reading profiles', () => {
 
     const patched = await ctx.call<ProfileBody>('PATCH', '/profiles/me', {
       as: me,
-      body: { displayName: ' After ', imageUrl: 'https://cdn.example.com/me.png' },
+      body: { displayName: ' After ' },
     });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.displayName, 'After');
     const read = await ctx.call<ProfileBody>('GET', `/profiles/${me}`, { as: me });
     assert.equal(read.body.displayName, 'After');
-    assert.equal(read.body.imageUrl, 'https://cdn.example.com/me.png');
     assert.equal(read.body.bio, 'sneaky', 're-read from the database after invalidation');
     assert.ok(Date.parse(read.body.updatedAt) >= Date.parse(read.body.createdAt));
   });
@@ -95,12 +94,23 @@ describe('profile service: creating and reading profiles', () => {
     assert.equal((await ctx.call<ProfileBody>('GET', `/profiles/${star}`, { as: fan })).body.followers, 0);
   });
 
-  test('clears bio and image with null', async () => {
+  test("clears bio and picture with null; a picture is an upload, never a URL of the caller's", async () => {
     const me = await ctx.newUser();
-    await ctx.call('PATCH', '/profiles/me', { as: me, body: { bio: 'hi', imageUrl: 'https://x.example/a.png' } });
+    await ctx.call('PATCH', '/profiles/me', { as: me, body: { bio: 'hi' } });
+    // A picture set before uploads existed (a link): clearing it still works.
+    await ctx.db
+      .updateTable('profiles')
+      .set({ image_url: 'https://x.example/a.png' })
+      .where('user_id', '=', me)
+      .execute();
+    const url = await ctx.call<ErrorBody>('PATCH', '/profiles/me', {
+      as: me,
+      body: { imageUrl: 'https://x.example/b.png' },
+    });
+    assert.equal(url.status, 400);
     const cleared = await ctx.call<ProfileBody>('PATCH', '/profiles/me', {
       as: me,
-      body: { bio: null, imageUrl: null },
+      body: { bio: null, avatarMediaId: null },
     });
     assert.equal(cleared.status, 200);
     assert.equal(cleared.body.bio, null);
@@ -145,10 +155,10 @@ describe('profile service: creating and reading profiles', () => {
       { displayName: 'two\nlines' },
       { bio: 'x'.repeat(501) },
       { bio: 7 },
-      { imageUrl: 'http://cdn.example.com/a.png' },
-      { imageUrl: 'not a url' },
-      { imageUrl: `https://cdn.example.com/${'a'.repeat(2048)}` },
+      { imageUrl: 'https://cdn.example.com/a.png' },
       { imageUrl: 'javascript:alert(1)' },
+      { avatarMediaId: 'not-an-id' },
+      { avatarMediaId: 42 },
       { displayName: 'Fine', extra: true },
       { userId: 'someone-else' },
     ];

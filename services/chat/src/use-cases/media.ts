@@ -1,36 +1,16 @@
-import { create } from '@bufbuild/protobuf';
-import { AttachMediaRequestSchema, decode, encode, MediaInfoSchema } from '@soulchat/contracts';
-import { AppError, appIds, conflict, DaprError, notFound } from '@soulchat/platform';
+import { attachMedia } from '@soulchat/platform';
 import type { MediaAttachment } from '../domain/protocol.ts';
 import type { ChatDeps } from './deps.ts';
 
-function refusal(err: unknown): AppError {
-  if (err instanceof DaprError && err.status === 404) return notFound('media (upload it first, as the sender)');
-  if (err instanceof DaprError && err.status === 409)
-    return conflict('that upload was already sent in another conversation');
-  return new AppError('UNAVAILABLE', 'attachments cannot be checked right now; try again', undefined, {
-    'retry-after': '2',
-  });
-}
-
 /**
- * Asks the media service to put the sender's upload into the conversation (proto/soulchat/media/v1)
- * and returns what the message records of it. Called only for sends that passed their checks.
+ * Puts the sender's upload into the conversation (the media service checks it is theirs and
+ * unused elsewhere) and returns what the message records of it. Only for sends that passed their checks.
  */
 export async function attachUpload(
   deps: Pick<ChatDeps, 'dapr' | 'log'>,
   request: { mediaId: string; ownerId: string; conversationId: string },
 ): Promise<MediaAttachment> {
-  let body: unknown;
-  try {
-    body = await deps.dapr.invoke(appIds.media, 'internal/media/attach', {
-      body: encode(AttachMediaRequestSchema, create(AttachMediaRequestSchema, request)),
-    });
-  } catch (err) {
-    if (!(err instanceof DaprError && [404, 409].includes(err.status))) deps.log.warn({ err }, 'media attach failed');
-    throw refusal(err);
-  }
-  const info = decode(MediaInfoSchema, body);
+  const info = await attachMedia(deps.dapr, deps.log, request);
   return {
     mediaId: info.mediaId,
     kind: info.kind === 'image' ? 'image' : 'file',

@@ -23,9 +23,32 @@ export async function attachTo(db: Kysely<Database>, id: string, conversationId:
     .set({ conversation_id: conversationId, attached_at: at })
     .where('id', '=', id)
     .where('conversation_id', 'is', null)
+    .where('avatar', '=', 0)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Makes an upload the owner's profile picture unless it is attached already; true when this call did. */
+export async function makeAvatar(db: Kysely<Database>, id: string, at: Date) {
+  const result = await db
+    .updateTable('media')
+    .set({ avatar: 1, attached_at: at })
+    .where('id', '=', id)
+    .where('conversation_id', 'is', null)
+    .where('avatar', '=', 0)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The owner's profile pictures other than `keepId` (replaced ones, to be removed). */
+export const otherAvatarsOf = (db: Kysely<Database>, ownerId: string, keepId: string) =>
+  db
+    .selectFrom('media')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('avatar', '=', 1)
+    .where('id', '!=', keepId)
+    .execute();
 
 export const mediaOfConversation = (db: Kysely<Database>, ids: string[], conversationId: string) =>
   ids.length === 0
@@ -41,6 +64,7 @@ export const unattachedBefore = (db: Kysely<Database>, before: Date, limit: numb
     .selectFrom('media')
     .selectAll()
     .where('conversation_id', 'is', null)
+    .where('avatar', '=', 0)
     .where('created_at', '<', before)
     .limit(limit)
     .execute();

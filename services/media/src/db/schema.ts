@@ -15,6 +15,8 @@ export interface MediaTable {
   conversation_id: string | null;
   created_at: Date;
   attached_at: Date | null;
+  /** 1 for a profile picture (every signed-in user may see it; conversation_id stays null). */
+  avatar: number;
 }
 
 /** The key download links are signed with (one row, id 1). */

@@ -19,13 +19,13 @@ async function isMember(deps: MediaDeps, userId: string, conversationId: string)
 }
 
 /**
- * The upload, if this user may see it: its uploader, or a member of the conversation a message
- * put it in. Anyone else gets the same 404 as for an upload that does not exist.
+ * The upload, if this user may see it: its uploader, a member of the conversation a message put
+ * it in, or anyone for a profile picture. Others get the same 404 as for an upload that does not exist.
  */
 export async function visibleMedia(deps: MediaDeps, userId: string, mediaId: string): Promise<MediaRow> {
   const row = await findMedia(deps.db, mediaId);
   if (!row) throw notFound('media');
-  if (row.owner_id === userId) return row;
+  if (row.owner_id === userId || row.avatar) return row;
   if (row.conversation_id && (await isMember(deps, userId, row.conversation_id))) return row;
   throw notFound('media');
 }

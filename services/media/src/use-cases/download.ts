@@ -2,7 +2,7 @@ import { AppError, notFound } from '@soulchat/platform';
 import { findMedia } from '../db/media.repository.ts';
 import type { MediaRow } from '../db/schema.ts';
 import { contentDisposition } from '../domain/file-name.ts';
-import { checkLink, type LinkClaim } from '../domain/signed-url.ts';
+import { checkLink, type LinkClaim, type Variant } from '../domain/signed-url.ts';
 import { objectKey } from '../storage/object-store.ts';
 import type { MediaDeps } from './deps.ts';
 import { variantsOf } from './view.ts';
@@ -25,6 +25,16 @@ function headersFor(row: MediaRow, claim: LinkClaim, nowSeconds: number): Record
     'cache-control': `private, max-age=${Math.max(0, claim.expires - nowSeconds)}`,
     ...(original ? { 'content-length': String(row.size_bytes) } : {}),
   };
+}
+
+/** A profile picture, by its id alone: public like any avatar, and never changing (a new one gets a new id). */
+export async function openAvatar(deps: MediaDeps, mediaId: string, variant: Variant): Promise<Download> {
+  const row = await findMedia(deps.db, mediaId);
+  if (!row?.avatar || !variantsOf(row).includes(variant)) throw notFound('avatar');
+  const body = await deps.store.get(objectKey(row.id, variant));
+  if (!body) throw notFound('avatar');
+  const headers = headersFor(row, { mediaId, variant, expires: 0 }, 0);
+  return { body, headers: { ...headers, 'cache-control': 'public, max-age=86400, immutable' } };
 }
 
 /** The bytes behind a signed link: 403 for a forged or expired one, 404 once deleted. */

@@ -5,7 +5,7 @@ import type { MediaDeps } from './deps.ts';
 import { variantsOf } from './view.ts';
 
 /** Objects first, then the row: a failure leaves the row, so the retried event finds them again. */
-async function removeUpload(deps: MediaDeps, row: MediaRow): Promise<void> {
+export async function removeUpload(deps: MediaDeps, row: MediaRow): Promise<void> {
   for (const variant of variantsOf(row)) await deps.store.remove(objectKey(row.id, variant));
   await deleteMedia(deps.db, row.id);
 }

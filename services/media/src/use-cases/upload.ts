@@ -88,6 +88,7 @@ export async function uploadMedia(deps: MediaDeps, upload: Upload): Promise<Medi
     conversation_id: null,
     created_at: new Date(),
     attached_at: null,
+    avatar: 0,
   };
   await storeAll(deps, id, parts);
   try {

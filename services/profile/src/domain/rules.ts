@@ -21,12 +21,3 @@ export const bioRule = z
   .trim()
   .refine((s) => characterCount(s) <= 500, 'must be at most 500 characters')
   .refine((s) => !hasControlCharacter(s, '\n\r\t'), 'must not contain control characters');
-
-/** An absolute https URL naming a host and no credentials (they would leak to every viewer). */
-export function isHttpsUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '';
-}
-
-export const imageUrlRule = z.string().trim().max(2048).refine(isHttpsUrl, 'must be an https URL');

@@ -9,4 +9,6 @@ export interface UseCaseDeps {
   log: Logger;
   db: Kysely<Database>;
   cache: ProfileCache;
+  /** Makes the user's upload their profile picture (the media service, through Dapr). */
+  attachAvatar: (userId: string, mediaId: string) => Promise<void>;
 }

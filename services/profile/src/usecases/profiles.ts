@@ -25,10 +25,26 @@ export async function getProfile(deps: UseCaseDeps, userId: string): Promise<Pro
   return view;
 }
 
+/** What the owner sends: their picture as an upload of theirs, never a URL of their choosing. */
+export type ProfileEdit = Omit<ProfileChanges, 'imageUrl'> & { avatarMediaId?: string | null | undefined };
+
+/** Where anyone signed in loads a profile picture (the media service's public avatar route). */
+export const avatarPath = (mediaId: string) => `/avatars/${mediaId}/thumb`;
+
+/** The picture is made an avatar by the media service first (idempotent), then recorded here. */
+async function changesOf(deps: UseCaseDeps, userId: string, edit: ProfileEdit): Promise<ProfileChanges> {
+  const { avatarMediaId, ...rest } = edit;
+  if (avatarMediaId === undefined) return rest;
+  if (avatarMediaId === null) return { ...rest, imageUrl: null };
+  await deps.attachAvatar(userId, avatarMediaId);
+  return { ...rest, imageUrl: avatarPath(avatarMediaId) };
+}
+
 /** The owner edits their profile; the change and its event commit together. */
-export async function updateMyProfile(deps: UseCaseDeps, userId: string, changes: ProfileChanges) {
-  const fields = Object.keys(changes).join(',');
+export async function updateMyProfile(deps: UseCaseDeps, userId: string, edit: ProfileEdit) {
+  const fields = Object.keys(edit).join(',');
   return inUseCase(deps.service, 'update profile', { 'user.id': userId, 'profile.fields': fields }, async () => {
+    const changes = await changesOf(deps, userId, edit);
     const changed = await inTransaction(deps.db, async (trx) => {
       const current = await findProfileForUpdate(trx, userId);
       if (!current) throw notFound('profile');

@@ -6,11 +6,14 @@ import type { MediaRow } from '../../db/schema.ts';
 import { attachMedia } from '../../use-cases/attach.ts';
 import type { MediaDeps } from '../../use-cases/deps.ts';
 
-const attachFields = z.object({
-  mediaId: z.uuid(),
-  ownerId: z.string().min(1).max(36),
-  conversationId: z.string().min(1).max(36),
-});
+const attachFields = z
+  .object({
+    mediaId: z.uuid(),
+    ownerId: z.string().min(1).max(36),
+    conversationId: z.string().max(36),
+    avatar: z.boolean(),
+  })
+  .refine((r) => r.avatar === (r.conversationId === ''), 'a conversation id, or avatar, not both');
 
 export const mediaInfo = (row: MediaRow) =>
   encode(

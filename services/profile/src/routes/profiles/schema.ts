@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bioRule, displayNameRule, imageUrlRule, userIdRule } from '../../domain/rules.ts';
+import { bioRule, displayNameRule, userIdRule } from '../../domain/rules.ts';
 import { decodeSearchCursor } from '../../domain/search.ts';
 
 export const userIdParams = z.object({ userId: userIdRule });
@@ -8,9 +8,10 @@ export const updateProfileBody = z
   .strictObject({
     displayName: displayNameRule.optional(),
     bio: bioRule.nullable().optional(),
-    imageUrl: imageUrlRule.nullable().optional(),
+    /** An image the caller uploaded (POST /media) becomes their picture; null removes it. */
+    avatarMediaId: z.uuid().nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'give at least one of displayName, bio, imageUrl');
+  .refine((body) => Object.keys(body).length > 0, 'give at least one of displayName, bio, avatarMediaId');
 
 export const searchQuery = z.object({
   q: z.string().trim().min(1, 'give at least one character').max(50),
