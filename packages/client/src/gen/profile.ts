@@ -246,7 +246,7 @@ export interface operations {
                 "application/json": {
                     displayName?: string;
                     bio?: string | null;
-                    imageUrl?: string | null;
+                    avatarMediaId?: string | null;
                 };
             };
         };
