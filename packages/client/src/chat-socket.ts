@@ -1,4 +1,5 @@
 import {
+  type AttachmentRef,
   type MessageView,
   type NotificationView,
   protocolVersion,
@@ -64,7 +65,8 @@ export interface ChatSocketOptions {
 
 export interface SendOptions {
   kind?: SendFrame['kind'];
-  attachment?: SendFrame['attachment'];
+  /** The upload an `image` or `file` message carries (POST /media answered its id). */
+  attachment?: AttachmentRef;
   mentions?: string[];
   /** Reuse the id of an earlier attempt (from another process, say) to store it once. */
   clientMsgId?: string;

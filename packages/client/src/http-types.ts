@@ -1,4 +1,5 @@
 import type { paths as ChatPaths } from './gen/chat.ts';
+import type { paths as MediaPaths } from './gen/media.ts';
 import type { paths as NotificationPaths } from './gen/notification.ts';
 import type { paths as ProfilePaths } from './gen/profile.ts';
 import type { paths as UserPaths } from './gen/user.ts';
@@ -7,7 +8,7 @@ import type { paths as UserPaths } from './gen/user.ts';
  * Every route a client may call, typed from the services' OpenAPI documents (generated into
  * gen/ by tools/http-types.ts from the routes' own zod schemas).
  */
-export type Paths = UserPaths & ProfilePaths & ChatPaths & NotificationPaths;
+export type Paths = UserPaths & ProfilePaths & ChatPaths & NotificationPaths & MediaPaths;
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;

@@ -13,14 +13,18 @@ export {
 export { type CursorStore, memoryCursorStore } from './cursors.ts';
 export { SoulChatError } from './errors.ts';
 export type { Answer, Paths, RequestBody } from './http-types.ts';
+export { MediaLinkCache, type MediaLinkCacheOptions } from './media-links.ts';
 export type { Ack } from './pending-sends.ts';
 export { SeqTracker } from './seq-tracker.ts';
 export {
   type Account,
+  type MediaUpload,
+  type MediaView,
   memoryTokenStore,
   type Registration,
   Session,
   type SessionOptions,
   type TokenStore,
   type Tokens,
+  uploadPath,
 } from './session.ts';

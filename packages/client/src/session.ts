@@ -1,4 +1,10 @@
 import { errorFromResponse, SoulChatError } from './errors.ts';
+import type { Answer } from './http-types.ts';
+
+/** An upload as POST /media answers it, with its first links. */
+export type MediaUpload = Answer<'/media', 'post'>;
+/** An upload as GET /media/{id} shows it, with fresh short-lived links to its bytes. */
+export type MediaView = Answer<'/media/{id}', 'get'>;
 
 export interface Tokens {
   accessToken: string;
@@ -89,12 +95,15 @@ export class Session {
   }
 
   private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.send(method, path, {
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  private async send(method: string, path: string, init: { headers: Record<string, string>; body?: BodyInit }) {
     try {
-      return await this.fetch(`${this.options.baseUrl}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      return await this.fetch(`${this.options.baseUrl}${path}`, { method, ...init });
     } catch (err) {
       throw new SoulChatError('NETWORK', `cannot reach ${this.options.baseUrl}: ${(err as Error).message}`);
     }
@@ -167,10 +176,38 @@ export class Session {
 
   /** An authorised JSON request; a 401 refreshes the token once and tries again. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res = await this.call(method, path, body, { authorization: `Bearer ${await this.accessToken()}` });
-    if (res.status === 401)
-      res = await this.call(method, path, body, { authorization: `Bearer ${await this.accessToken(true)}` });
-    if (!res.ok) throw await errorFromResponse(res);
+    const res = await this.authorised((authorization) => this.call(method, path, body, authorization));
     return (res.status === 204 ? undefined : await res.json()) as T;
   }
+
+  /**
+   * Uploads a file (its bytes as they are; the server reads the type from them): images come back
+   * with their size in pixels and thumbnail links. Send it with `ChatSocket.send(..., {kind:
+   * upload.kind, attachment: {mediaId: upload.id}})`. Too large or over the quota is
+   * PAYLOAD_TOO_LARGE (413), a type not accepted UNSUPPORTED_MEDIA_TYPE (415).
+   */
+  async upload(bytes: Blob | Uint8Array<ArrayBuffer>, name: string): Promise<MediaUpload> {
+    const type = bytes instanceof Blob && bytes.type ? bytes.type : 'application/octet-stream';
+    const res = await this.authorised((authorization) =>
+      this.send('POST', uploadPath(name), { headers: { ...authorization, 'content-type': type }, body: bytes }),
+    );
+    return (await res.json()) as MediaUpload;
+  }
+
+  /** An upload with fresh download links (valid `ttlSeconds`, 5 minutes unless asked otherwise). */
+  media(mediaId: string, ttlSeconds?: number): Promise<MediaView> {
+    const query = ttlSeconds === undefined ? '' : `?ttlSeconds=${ttlSeconds}`;
+    return this.request<MediaView>('GET', `/media/${encodeURIComponent(mediaId)}${query}`);
+  }
+
+  /** Calls with the access token; a 401 refreshes it once and tries again; a failure throws. */
+  private async authorised(attempt: (authorization: { authorization: string }) => Promise<Response>) {
+    let res = await attempt({ authorization: `Bearer ${await this.accessToken()}` });
+    if (res.status === 401) res = await attempt({ authorization: `Bearer ${await this.accessToken(true)}` });
+    if (!res.ok) throw await errorFromResponse(res);
+    return res;
+  }
 }
+
+/** Where an upload goes: the name rides in the query because the body is the file itself. */
+export const uploadPath = (name: string) => `/media?${new URLSearchParams({ name })}`;
