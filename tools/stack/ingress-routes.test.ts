@@ -38,6 +38,7 @@ test('every routed path decides on a token, and only the declared ones are open'
   const open = routes.filter((r) => r.typed_per_filter_config?.['envoy.filters.http.jwt_authn']?.disabled);
   assert.deepEqual(open.map((r) => r.name).sort(), [
     'chat/openapi/chat.json',
+    'media/avatars',
     'media/files',
     'media/openapi/media.json',
     'notification/openapi/notification.json',
