@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Session } from '@soulchat/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { notAnImage, smallPng } from '../../services/media/test/fixtures.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { fetchFrom } from '../harness/client-transport.ts';
 import { sharedStack } from '../harness/stack.ts';
@@ -108,6 +109,14 @@ async function sendByKeyboard(page: Page, text: string): Promise<void> {
   await composer.focus();
   await page.keyboard.insertText(text);
   await page.keyboard.press('Enter');
+}
+
+/** Chooses a file with the composer's attach button, as a person does, with what is written as caption. */
+async function attach(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, caption = '') {
+  await page.getByLabel('Message', { exact: true }).fill(caption);
+  const chooser = page.waitForEvent('filechooser', { timeout: waitMs });
+  await page.getByRole('button', { name: 'Attach file' }).click();
+  await (await chooser).setFiles(file);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`) });
@@ -272,6 +281,42 @@ describe('the web app through the ingress', () => {
     await bob.getByTestId('message').filter({ hasText: 'while away 1' }).getByRole('button', { name: 'Like' }).click();
     await mine('while away 1').getByText('👍 1').waitFor({ timeout: waitMs });
     assert.equal(await bob.getByText('while away 3').count(), 0, 'the deleted text is gone');
+  });
+
+  test('an image reaches the other member at its size from its thumbnail; a file comes as a download link', async () => {
+    await attach(alice, { name: 'logo.png', mimeType: 'image/png', buffer: await smallPng(200, 100) }, 'our logo');
+    const image = bob.getByTestId('message').filter({ hasText: 'our logo' }).getByTestId('attachment-image');
+    await image.waitFor({ timeout: waitMs });
+    assert.deepEqual([await image.getAttribute('width'), await image.getAttribute('height')], ['200', '100']);
+    await image.scrollIntoViewIfNeeded();
+    const handle = await image.elementHandle();
+    await bob.waitForFunction((img) => (img as HTMLImageElement | null)?.naturalWidth === 200, handle, {
+      timeout: waitMs,
+    });
+    const box = await image.boundingBox();
+    assert.deepEqual([box?.width, box?.height], [200, 100], 'laid out at the size the message gave');
+    assert.match((await image.getAttribute('src')) ?? '', /^\/files\/[\w-]+\/thumb\?expires=\d+&signature=/);
+    const opens = bob.getByRole('link', { name: 'logo.png' });
+    assert.match((await opens.getAttribute('href')) ?? '', /^\/files\/[\w-]+\/preview\?/);
+    assert.equal(await opens.getAttribute('target'), '_blank');
+
+    const words = 'plain words, 汉字\n';
+    await attach(alice, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(words) });
+    const download = bob.getByRole('link', { name: /^notes\.txt/ });
+    await download.waitFor({ timeout: waitMs });
+    assert.equal(await download.textContent(), `notes.txt (${Buffer.byteLength(words)} B)`);
+    assert.equal(await download.getAttribute('download'), 'notes.txt');
+    const href = (await download.getAttribute('href')) ?? '';
+    assert.match(href, /^\/files\/[\w-]+\/original\?/);
+    const fetched = await bob.evaluate((link) => fetch(link).then((r) => r.text()), href);
+    assert.equal(fetched, words, 'the link gives the bytes without a token');
+    await shot(bob, 'attachments');
+  });
+
+  test('a file of a type not accepted reads as a refused send in words', async () => {
+    await attach(alice, { name: 'program.bin', mimeType: 'application/octet-stream', buffer: notAnImage() });
+    const refused = alice.getByTestId('message').filter({ hasText: 'program.bin' }).getByRole('alert');
+    assert.equal(await refused.textContent({ timeout: waitMs }), 'Not sent: Files of this type cannot be sent.');
   });
 
   test('older history comes on request, in order, each message once', async () => {

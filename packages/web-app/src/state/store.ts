@@ -4,12 +4,23 @@ import {
   ChatSocket,
   type ConnectionState,
   indexedDbCursorStore,
+  MediaLinkCache,
   type MessageView,
   type NotificationView,
   Session,
 } from '@soulchat/client';
 import { type Api, type ConversationDetail, type ConversationSummary, createApi, type Person } from './api.ts';
-import { applyChange, type ChatMessage, failPending, mergeTimeline, pendingMessage, stored } from './timeline.ts';
+import { attachmentOf } from './media.ts';
+import {
+  applyChange,
+  attachToPending,
+  type ChatMessage,
+  failPending,
+  mergeTimeline,
+  pendingMessage,
+  pendingUpload,
+  stored,
+} from './timeline.ts';
 import { describeError } from './words.ts';
 
 export interface AppState {
@@ -61,6 +72,8 @@ export class Store {
   private readonly listeners = new Set<() => void>();
   readonly session = new Session({ baseUrl: location.origin, store: browserTokenStore() });
   readonly api: Api = createApi(this.session);
+  /** Download links of the uploads on screen, read when first shown and kept until they expire. */
+  readonly media = new MediaLinkCache((id) => this.session.media(id));
   private chat: ChatSocket | undefined;
   private presenceTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -214,7 +227,43 @@ export class Store {
     this.updateTimeline(conversationId, (t) =>
       mergeTimeline(t, [pendingMessage(conversationId, me.id, clientMsgId, text)]),
     );
-    this.chat.send(conversationId, text, { clientMsgId }).catch((err: unknown) => {
+    this.deliver(conversationId, clientMsgId, text);
+  }
+
+  /**
+   * Uploads a file and sends it with the caption: as an image when the server read an image from
+   * its bytes, as a file otherwise. It shows as a pending send from the start; a refused upload
+   * (too large, a type not accepted, too many) marks it not sent, like any refused send.
+   */
+  sendFile(conversationId: string, file: File, caption: string): void {
+    const me = this.state.me;
+    if (!me || !this.chat) return;
+    const clientMsgId = crypto.randomUUID();
+    this.updateTimeline(conversationId, (t) =>
+      mergeTimeline(t, [pendingUpload(conversationId, me.id, clientMsgId, caption, file)]),
+    );
+    this.session
+      .upload(file, file.name)
+      .then((upload) => {
+        this.media.remember(upload);
+        const attachment = attachmentOf(upload);
+        this.updateTimeline(conversationId, (t) => attachToPending(t, clientMsgId, attachment));
+        this.deliver(conversationId, clientMsgId, caption, { kind: upload.kind, mediaId: upload.id });
+      })
+      .catch((err: unknown) => {
+        this.updateTimeline(conversationId, (t) => failPending(t, clientMsgId, describeError(err)));
+      });
+  }
+
+  /** Hands a pending send to the socket, which keeps it until it is stored or refused for good. */
+  private deliver(
+    conversationId: string,
+    clientMsgId: string,
+    text: string,
+    upload?: { kind: 'image' | 'file'; mediaId: string },
+  ): void {
+    const options = upload ? { kind: upload.kind, attachment: { mediaId: upload.mediaId } } : {};
+    this.chat?.send(conversationId, text, { clientMsgId, ...options }).catch((err: unknown) => {
       this.updateTimeline(conversationId, (t) => failPending(t, clientMsgId, describeError(err)));
     });
   }

@@ -5,6 +5,8 @@ export interface ChatMessage extends MessageView {
   reactions: Record<string, string[]>;
   pending: boolean;
   failed?: string;
+  /** A file still on its way to the server (the message goes out once it is stored). */
+  uploading?: { name: string; size: number };
 }
 
 export const stored = (m: MessageView): ChatMessage => ({ ...m, reactions: {}, pending: false });
@@ -26,6 +28,34 @@ export function pendingMessage(conversationId: string, senderId: string, clientM
     reactions: {},
     pending: true,
   } satisfies ChatMessage;
+}
+
+/** A file send not yet uploaded: shown at once, by the file's name and size, until it goes out. */
+export function pendingUpload(
+  conversationId: string,
+  senderId: string,
+  clientMsgId: string,
+  caption: string,
+  file: { name: string; size: number; type: string },
+): ChatMessage {
+  return {
+    ...pendingMessage(conversationId, senderId, clientMsgId, caption),
+    kind: file.type.startsWith('image/') ? 'image' : 'file',
+    uploading: { name: file.name, size: file.size },
+  };
+}
+
+/** A pending file send whose upload is stored: it shows the upload and goes out as its kind. */
+export function attachToPending(
+  current: ChatMessage[],
+  clientMsgId: string,
+  attachment: Extract<ChatMessage['attachment'], { mediaId: string }>,
+): ChatMessage[] {
+  return current.map((m) => {
+    if (!m.pending || m.clientMsgId !== clientMsgId) return m;
+    const { uploading: _done, ...rest } = m;
+    return { ...rest, kind: attachment.kind, attachment };
+  });
 }
 
 /**

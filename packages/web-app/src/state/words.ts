@@ -18,6 +18,12 @@ export function describeError(err: unknown): string {
         : 'You are not a member of this conversation.';
     case 'NOT_FOUND':
       return 'That conversation or person does not exist.';
+    case 'PAYLOAD_TOO_LARGE':
+      return /quota/i.test(err.message)
+        ? 'You have no room left for files. Delete some messages with files and try again.'
+        : 'This file is too large to send.';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'Files of this type cannot be sent.';
     case 'CONFLICT':
       return sentence(err.message);
     case 'VALIDATION_FAILED':

@@ -1,12 +1,16 @@
-import { type FormEvent, type KeyboardEvent, useRef } from 'react';
+import { type ChangeEvent, type FormEvent, type KeyboardEvent, useRef } from 'react';
 import { useStore } from './hooks.ts';
 
 const typingEveryMs = 2_000;
 
-/** Enter sends, Shift+Enter starts a new line; typing is announced at most every two seconds. */
+/**
+ * Enter sends, Shift+Enter starts a new line; typing is announced at most every two seconds.
+ * A chosen file goes at once, with what is written as its caption.
+ */
 export function Composer(props: { id: string }) {
   const store = useStore();
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
 
   const send = (event?: FormEvent) => {
@@ -14,6 +18,15 @@ export function Composer(props: { id: string }) {
     const text = input.current?.value ?? '';
     if (!text.trim() || !input.current) return;
     store.send(props.id, text);
+    input.current.value = '';
+    input.current.focus();
+  };
+  const sendFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.currentTarget.files?.[0];
+    // Cleared so that choosing the same file again is a new change.
+    event.currentTarget.value = '';
+    if (!file || !input.current) return;
+    store.sendFile(props.id, file, input.current.value);
     input.current.value = '';
     input.current.focus();
   };
@@ -41,6 +54,11 @@ export function Composer(props: { id: string }) {
         onKeyDown={onKeyDown}
         onInput={onInput}
       />
+      {/* The native picker stays hidden: the button opens it and says what it does. */}
+      <input ref={picker} type="file" hidden onChange={sendFile} />
+      <button type="button" onClick={() => picker.current?.click()}>
+        Attach file
+      </button>
       <button type="submit">Send</button>
     </form>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ChatMessage } from '../state/timeline.ts';
 import { useAppState, useStore } from './hooks.ts';
+import { MessageAttachment } from './MediaAttachment.tsx';
 
 const quickReaction = '👍';
 
@@ -39,9 +40,15 @@ export function MessageItem(props: { message: ChatMessage; mine: boolean; sender
           </button>
         </form>
       ) : (
-        <p className="content" dir="auto" data-testid="content">
-          {m.content}
-        </p>
+        <>
+          <MessageAttachment message={m} />
+          {/* An image or a file may come without a caption. */}
+          {(m.kind === 'text' || m.content !== '') && (
+            <p className="content" dir="auto" data-testid="content">
+              {m.content}
+            </p>
+          )}
+        </>
       )}
       {Object.entries(m.reactions)
         .filter(([, who]) => who.length > 0)
