@@ -41,23 +41,26 @@ function ImageAttachment({ attachment: a }: { attachment: Attachment }) {
   const { view, failed } = useMediaView(a.mediaId);
   const open = useOpenFresh(a.mediaId, largest);
   const size = fitWithin(a.width, a.height);
-  // Laid out at its size from the start (no src yet): the timeline does not jump when it loads.
-  const image = (
-    <img
-      className="attachment-image"
-      data-testid="attachment-image"
-      src={view ? (view.links.thumb ?? view.links.original) : undefined}
-      width={size.width}
-      height={size.height}
-      alt={a.name}
-      loading="lazy"
-    />
-  );
   if (failed) return <p className="muted">The image is no longer available.</p>;
-  if (!view) return image;
+  // Laid out at its size from the start, and the same elements once the links come (no src and
+  // no href until then), so the timeline neither jumps nor redraws it.
   return (
-    <a href={largest(view)} target="_blank" rel="noopener noreferrer" onClick={open} title="Open full size">
-      {image}
+    <a
+      href={view ? largest(view) : undefined}
+      target="_blank"
+      rel="noopener noreferrer"
+      onClick={open}
+      title="Open full size"
+    >
+      <img
+        className="attachment-image"
+        data-testid="attachment-image"
+        src={view ? (view.links.thumb ?? view.links.original) : undefined}
+        width={size.width}
+        height={size.height}
+        alt={a.name}
+        loading="lazy"
+      />
     </a>
   );
 }
