@@ -61,6 +61,11 @@ export interface TestAppOptions {
   entry: string;
   calleeIds?: string[];
   env?: Record<string, string>;
+  /**
+   * Its process and resource-folder name when the id is one the stack runs already (a second
+   * instance of a stack app): the stack's own instance keeps its files (daprd hot-reloads them).
+   */
+  instance?: string;
 }
 
 /** Starts an app of the test's own with its own daprd, on the shared infrastructure. */
@@ -72,13 +77,14 @@ export async function startTestApp(id: string, options: TestAppOptions): Promise
     workspace: options.workspace,
     entry: options.entry,
     replicas: 1,
+    ...(options.instance ? { instance: options.instance } : {}),
     env: {},
     // Not in stack.json: its sidecar keeps Dapr's allow-all (tools/stack/access-control.ts).
     callers: {},
     port,
     dapr: { httpPort, grpcPort, internalGrpcPort, metricsPort },
   };
-  const supervisor = new Supervisor(path.join(info.runDir, 'tests', id));
+  const supervisor = new Supervisor(path.join(info.runDir, 'tests', options.instance ?? id));
   const pair = new AppWithSidecar(supervisor, info, spec, {
     calleeIds: options.calleeIds ?? [],
     ...(options.env ? { env: options.env } : {}),

@@ -10,7 +10,7 @@ import type { ErrorBody } from '../../../tests/harness/http.ts';
 import { call } from '../../../tests/harness/http.ts';
 import { download, upload } from '../../../tests/harness/media.ts';
 import { newPerson, type Person } from '../../../tests/harness/people.ts';
-import { appUrl, eventually, startTestApp, type TestApp } from '../../../tests/harness/stack.ts';
+import { appUrl, eventually, startTestApp, type TestApp, uniqueId } from '../../../tests/harness/stack.ts';
 
 const mib = 1024 * 1024;
 
@@ -22,7 +22,10 @@ describe('media limits on an instance of its own', () => {
 
   before(async () => {
     db = await freshDatabase('media_limits');
+    // App id media (its binding is scoped to it), under a name of its own. It joins media's
+    // consumer group while it runs; the events it may take then find nothing in its database.
     media = await startTestApp('media', {
+      instance: uniqueId('media-limits'),
       workspace: 'services/media',
       entry: 'src/main.ts',
       calleeIds: ['user', 'chat'],

@@ -143,6 +143,8 @@ export function createSender(deps: Omit<ChatDeps, 'sends'>, options: SenderOptio
    * whose upload is refused is answered with that refusal and leaves the batch.
    */
   async function withUploads(accepted: AcceptedSend[]): Promise<AcceptedSend[]> {
+    // The hot path: most batches carry text only.
+    if (!accepted.some((a) => a.send.input.attachment)) return accepted;
     const settled = await Promise.all(
       accepted.map(async (a): Promise<AcceptedSend | undefined> => {
         const ref = a.send.input.attachment;
