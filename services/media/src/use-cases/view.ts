@@ -26,5 +26,3 @@ export function mediaView(row: MediaRow, linkKey: string, ttlSeconds: number, no
     linksExpireAt: new Date(expires * 1000).toISOString(),
   };
 }
-
-export type MediaView = ReturnType<typeof mediaView>;

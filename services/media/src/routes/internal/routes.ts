@@ -15,7 +15,7 @@ const attachFields = z
   })
   .refine((r) => r.avatar === (r.conversationId === ''), 'a conversation id, or avatar, not both');
 
-export const mediaInfo = (row: MediaRow) =>
+const mediaInfo = (row: MediaRow) =>
   encode(
     MediaInfoSchema,
     create(MediaInfoSchema, {
