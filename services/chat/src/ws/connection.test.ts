@@ -108,3 +108,43 @@ test('a local delivery ahead of the fan-out reaches only devices whose place is 
   const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
   assert.deepEqual(seqs, [1, 2, 3]);
 });
+
+test('a delivery waits behind work already queued (a sync under way), then goes out once, after it', async () => {
+  const { ws, sent } = fakeSocket();
+  const conn = new ClientConnection(
+    'u',
+    ws as unknown as WebSocket,
+    { ...limits, sendBufferBytes: 1e9 },
+    async () => [],
+    log,
+  );
+  let finishSync = () => {};
+  let syncStarted = () => {};
+  const started = new Promise<void>((resolve) => {
+    syncStarted = resolve;
+  });
+  const syncDone = conn.enqueue(
+    () =>
+      new Promise<void>((resolve) => {
+        finishSync = () => {
+          conn.catchUp('c', 0, [message(1)]);
+          resolve();
+        };
+        syncStarted();
+      }),
+  );
+  conn.syncQueued();
+  const later = conn.deliver(message(2));
+  assert.ok(later instanceof Promise, 'queued behind the sync, not written at once');
+  const repeat = conn.deliver(message(1));
+  await started;
+  assert.equal(sent.length, 0, 'nothing overtook the sync while it ran');
+  finishSync();
+  await syncDone;
+  assert.deepEqual(await Promise.all([later, repeat]), [true, false]);
+  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
+  assert.deepEqual(seqs, [1, 2]);
+  // Nothing queued now: the next one is written at once.
+  assert.equal(conn.deliver(message(3)), true);
+  assert.equal(sent.length, 3);
+});

@@ -32,13 +32,22 @@ export class Hub {
   }
 
   /** `ahead`: delivered at commit, before the fan-out's copy (see ClientConnection.deliver). */
-  async deliver(message: MessageView, memberIds: string[], ahead = false): Promise<void> {
-    const targets = memberIds.flatMap((id) => this.connectionsOf(id));
-    if (targets.length === 0) return this.onDelivered(0);
-    const text = JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame);
-    const sent = await Promise.all(targets.map((c) => c.deliver(message, text, ahead)));
+  /** Resolves (or returns, when every device took it at once) once each device has it or had it. */
+  deliver(message: MessageView, memberIds: string[], ahead = false): Promise<void> | undefined {
+    let text: string | undefined;
+    let sent = 0;
+    const waiting: Promise<boolean>[] = [];
+    for (const id of memberIds) {
+      for (const c of this.byUser.get(id) ?? []) {
+        text ??= JSON.stringify({ v: 1, type: 'message', message } satisfies ServerFrame);
+        const now = c.deliver(message, text, ahead);
+        if (now === true) sent += 1;
+        else if (now !== false) waiting.push(now);
+      }
+    }
     // A device that had it already (delivered locally at commit, or by its sync) is not counted.
-    this.onDelivered(sent.filter(Boolean).length);
+    if (waiting.length === 0) return void this.onDelivered(sent);
+    return Promise.all(waiting).then((later) => this.onDelivered(sent + later.filter(Boolean).length));
   }
 
   broadcast(frame: ServerFrame, memberIds: string[], exceptUserId?: string): void {
