@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createLogger } from '@soulchat/platform';
 import type { WebSocket } from 'ws';
 import type { MessageView } from '../domain/protocol.ts';
-import { ClientConnection, closeCodes } from './connection.ts';
+import { ClientConnection, closeCodes, type FetchRange } from './connection.ts';
 
 /** Just enough of a socket to watch what the connection sends and when it closes it. */
 function fakeSocket(bufferedAmount = 0) {
@@ -39,6 +39,21 @@ const message = (seq: number): MessageView => ({
 const log = createLogger('test', 'silent');
 const limits = { sendBufferBytes: 1000, framesPer10s: 10 };
 
+/** A connection with room to send, whose gaps are filled by `fetchRange`. */
+function roomyConnection(fetchRange: FetchRange = async () => []) {
+  const socket = fakeSocket();
+  const conn = new ClientConnection(
+    'u',
+    socket.ws as unknown as WebSocket,
+    { ...limits, sendBufferBytes: 1e9 },
+    fetchRange,
+    log,
+  );
+  return { ...socket, conn };
+}
+
+const sentSeqs = (sent: string[]) => sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
+
 test('a reader whose send buffer would overflow is closed with 4008 and sent nothing more', () => {
   const { ws, sent, closes } = fakeSocket(950);
   const conn = new ClientConnection('u', ws as unknown as WebSocket, limits, async () => [], log);
@@ -52,24 +67,16 @@ test('a reader whose send buffer would overflow is closed with 4008 and sent not
 });
 
 test('gap fill: a message after a gap brings the missing ones first, in order, each once', async () => {
-  const { ws, sent } = fakeSocket();
   const fetched: Array<[number, number]> = [];
-  const conn = new ClientConnection(
-    'u',
-    ws as unknown as WebSocket,
-    { ...limits, sendBufferBytes: 1e9 },
-    async (_c, after, until) => {
-      fetched.push([after, until]);
-      return [message(2), message(3)];
-    },
-    log,
-  );
+  const { conn, sent } = roomyConnection(async (_c, after, until) => {
+    fetched.push([after, until]);
+    return [message(2), message(3)];
+  });
   conn.syncQueued();
   await conn.deliver(message(1));
   await conn.deliver(message(4));
   await conn.deliver(message(3));
-  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
-  assert.deepEqual(seqs, [1, 2, 3, 4]);
+  assert.deepEqual(sentSeqs(sent), [1, 2, 3, 4]);
   assert.deepEqual(fetched, [[1, 3]]);
 });
 
@@ -89,13 +96,8 @@ test('the frame budget refuses frames past capacity', () => {
 });
 
 test('a local delivery ahead of the fan-out reaches only devices whose place is known, and loses nothing', async () => {
-  const { ws, sent } = fakeSocket();
-  const conn = new ClientConnection(
-    'u',
-    ws as unknown as WebSocket,
-    { ...limits, sendBufferBytes: 1e9 },
-    async (_c, after, until) => [message(2), message(3)].filter((m) => m.seq > after && m.seq <= until),
-    log,
+  const { conn, sent } = roomyConnection(async (_c, after, until) =>
+    [message(2), message(3)].filter((m) => m.seq > after && m.seq <= until),
   );
   conn.syncQueued();
   // No place yet: seq 3 must wait for the fan-out, or 1 and 2 (still on their way) would be skipped.
@@ -105,19 +107,11 @@ test('a local delivery ahead of the fan-out reaches only devices whose place is 
   assert.equal(await conn.deliver(message(3), undefined, true), true);
   assert.equal(await conn.deliver(message(2)), false);
   assert.equal(await conn.deliver(message(3)), false);
-  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
-  assert.deepEqual(seqs, [1, 2, 3]);
+  assert.deepEqual(sentSeqs(sent), [1, 2, 3]);
 });
 
 test('a delivery waits behind work already queued (a sync under way), then goes out once, after it', async () => {
-  const { ws, sent } = fakeSocket();
-  const conn = new ClientConnection(
-    'u',
-    ws as unknown as WebSocket,
-    { ...limits, sendBufferBytes: 1e9 },
-    async () => [],
-    log,
-  );
+  const { conn, sent } = roomyConnection();
   let finishSync = () => {};
   let syncStarted = () => {};
   const started = new Promise<void>((resolve) => {
@@ -142,8 +136,7 @@ test('a delivery waits behind work already queued (a sync under way), then goes 
   finishSync();
   await syncDone;
   assert.deepEqual(await Promise.all([later, repeat]), [true, false]);
-  const seqs = sent.map((t) => (JSON.parse(t) as { message: { seq: number } }).message.seq);
-  assert.deepEqual(seqs, [1, 2]);
+  assert.deepEqual(sentSeqs(sent), [1, 2]);
   // Nothing queued now: the next one is written at once.
   assert.equal(conn.deliver(message(3)), true);
   assert.equal(sent.length, 3);
