@@ -93,7 +93,7 @@ export function createDaprClient(options: DaprClientOptions) {
   /**
    * One request to the sidecar with its answer read by `read`, both under one deadline that is
    * cleared once done. (AbortSignal.timeout's timer outlives the call and fires for every one, a
-   * DOMException each: 1-2% of a chat instance's CPU on the message path.)
+   * DOMException each: 1.4% of a chat instance's profile at 40 msg/s.)
    */
   async function call<T>(
     path: string,
