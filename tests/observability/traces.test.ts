@@ -49,14 +49,25 @@ function orphans(t: JaegerTrace, rootParent?: string): JaegerSpan[] {
  * Waits until the trace holds spans from each of these services and every span's parent has
  * arrived too: apps and sidecars export in batches (the sidecars every few seconds).
  */
-async function traceWith(traceId: string, services: string[], operation: string, rootParent?: string) {
+/**
+ * The trace once every service is in it, `operation` is among its spans, no span lacks its parent
+ * and `ready` holds (processes export their spans in batches, each on its own schedule).
+ */
+async function traceWith(
+  traceId: string,
+  services: string[],
+  operation: string,
+  rootParent?: string,
+  ready: (t: JaegerTrace) => boolean = () => true,
+) {
   const found = await eventually(
     () => jaegerTrace(traceId),
     (t) =>
       t !== undefined &&
       services.every((s) => servicesOf(t).has(s)) &&
       t.spans.some((s) => s.operationName === operation) &&
-      orphans(t, rootParent).length === 0,
+      orphans(t, rootParent).length === 0 &&
+      ready(t),
     60_000,
   );
   assert.ok(found, `trace ${traceId} was exported`);
@@ -168,16 +179,21 @@ describe('one trace per request across Envoy, the sidecars and every service', {
     );
     assert.equal(search.length, 1, 'one trace for the message');
     const traceId = search[0]?.traceID ?? '';
+    // The search service (Go) continues the trace from the CloudEvent's traceparent, not from a header.
+    const searchConsumed = (t: JaegerTrace) =>
+      t.spans.filter(
+        (s) => t.processes[s.processID]?.serviceName === 'search' && s.operationName === 'consume message.created',
+      );
+    // Its sidecar's spans can reach Jaeger before the app's batch: wait for the app's own span.
     const trace = await traceWith(
       traceId,
       ['chat', 'notification', 'search'],
       'POST /events/fanout/notification-created',
+      undefined,
+      (t) => searchConsumed(t).length > 0,
     );
     const operations = trace.spans.map((s) => s.operationName);
-    // The search service (Go) continues the trace from the CloudEvent's traceparent, not from a header.
-    const consumed = trace.spans.filter(
-      (s) => trace.processes[s.processID]?.serviceName === 'search' && s.operationName === 'consume message.created',
-    );
+    const consumed = searchConsumed(trace);
     assert.equal(consumed.length, 1, `search indexed the message once in this trace (${JSON.stringify(operations)})`);
     const tags = new Map(consumed[0]?.tags.map((t) => [t.key, String(t.value)]));
     assert.equal(tags.get('span.kind'), 'consumer');

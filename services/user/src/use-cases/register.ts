@@ -71,6 +71,29 @@ async function schedule(workflows: DaprWorkflowClient, input: RegistrationInput)
   }
 }
 
+/** Read attempts and the pause before each retry, for a workflow state read that failed. */
+const stateReadRetriesMs = [50, 250];
+
+/**
+ * The workflow's state now. Dapr's workflow store can fail a read that races a save ("inbox key
+ * declared in metadata but missing from state store", seen in CI); that is retried, and a read
+ * that keeps failing is a 503 the client may retry, never a 500.
+ */
+export async function readRegistrationState(workflows: Pick<DaprWorkflowClient, 'getWorkflowState'>, id: string) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await workflows.getWorkflowState(id, true);
+    } catch {
+      const pause = stateReadRetriesMs[attempt];
+      if (pause === undefined)
+        throw new AppError('UNAVAILABLE', 'the registration could not be read now; try again', undefined, {
+          'retry-after': '1',
+        });
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 /** Reads a registration's state now, or after waiting up to `waitMs` for it to finish. */
 export async function awaitOutcome(
   deps: RegisterDeps,
@@ -82,7 +105,7 @@ export async function awaitOutcome(
       ? await deps.workflows
           .waitForWorkflowCompletion(registrationId, true, Math.max(1, Math.round(waitMs / 1000)))
           .catch(() => undefined)
-      : await deps.workflows.getWorkflowState(registrationId, true);
+      : await readRegistrationState(deps.workflows, registrationId);
   if (!state) {
     if (waitMs > 0) return { state: 'pending' };
     throw new AppError('NOT_FOUND', 'registration not found');
