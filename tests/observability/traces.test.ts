@@ -46,12 +46,9 @@ function orphans(t: JaegerTrace, rootParent?: string): JaegerSpan[] {
 }
 
 /**
- * Waits until the trace holds spans from each of these services and every span's parent has
- * arrived too: apps and sidecars export in batches (the sidecars every few seconds).
- */
-/**
- * The trace once every service is in it, `operation` is among its spans, no span lacks its parent
- * and `ready` holds (processes export their spans in batches, each on its own schedule).
+ * Waits until the trace holds spans from each of these services, `operation` is among them, every
+ * span's parent has arrived too and `ready` holds: apps and sidecars export in batches, each on its
+ * own schedule (the sidecars every few seconds).
  */
 async function traceWith(
   traceId: string,

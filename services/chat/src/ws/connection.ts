@@ -98,8 +98,8 @@ export class ClientConnection {
    * would set a place that the earlier ones, still on their way, would then fall behind.
    */
   deliver(message: MessageView, text?: string, ahead = false): boolean | Promise<boolean> {
-    // The common case (nothing queued, no gap) is decided and written at once: no promise per
-    // device, which at a group's fan-out is most of what a delivery costs besides the write.
+    // The common case (nothing queued, no gap) is decided and written at once, without a promise
+    // chain per device (a group's fan-out reaches hundreds); the bench showed no CPU change beyond noise.
     if (this.gateOpen && this.pending === 0) {
       const now = this.deliverWithoutGap(message, text, ahead);
       if (now !== undefined) return now;

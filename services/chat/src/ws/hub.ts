@@ -21,18 +21,17 @@ export class Hub {
     return !this.byUser.has(connection.userId);
   }
 
-  connectionsOf(userId: string): ClientConnection[] {
-    return [...(this.byUser.get(userId) ?? [])];
-  }
-
   get size(): number {
     let n = 0;
     for (const set of this.byUser.values()) n += set.size;
     return n;
   }
 
-  /** `ahead`: delivered at commit, before the fan-out's copy (see ClientConnection.deliver). */
-  /** Resolves (or returns, when every device took it at once) once each device has it or had it. */
+  /**
+   * Done once each device has the message or had it: at once when every device took it at once,
+   * else when the returned promise resolves. `ahead`: delivered at commit, before the fan-out's
+   * copy (see ClientConnection.deliver).
+   */
   deliver(message: MessageView, memberIds: string[], ahead = false): Promise<void> | undefined {
     let text: string | undefined;
     let sent = 0;

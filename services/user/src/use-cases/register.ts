@@ -71,7 +71,7 @@ async function schedule(workflows: DaprWorkflowClient, input: RegistrationInput)
   }
 }
 
-/** Read attempts and the pause before each retry, for a workflow state read that failed. */
+/** The pause before each retry of a workflow state read that failed; then it is a 503. */
 const stateReadRetriesMs = [50, 250];
 
 /**
